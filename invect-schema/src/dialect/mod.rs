@@ -1,0 +1,238 @@
+//! DDL rendering. One trait writes the SQL the three dialects share; each
+//! dialect is a unit struct in its own file overriding only what differs.
+
+mod mysql;
+mod postgres;
+mod sqlite;
+
+pub use mysql::MySql;
+pub use postgres::Postgres;
+pub use sqlite::Sqlite;
+
+use serde::{Deserialize, Serialize};
+
+use crate::merge::Schema;
+use crate::model::{ColumnDef, ColumnType, DefaultValue, EnumDef, IndexDef, TableDef};
+
+/// The three supported databases.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DialectKind {
+    Sqlite,
+    Postgres,
+    Mysql,
+}
+
+impl DialectKind {
+    pub const ALL: [DialectKind; 3] = [
+        DialectKind::Sqlite,
+        DialectKind::Postgres,
+        DialectKind::Mysql,
+    ];
+
+    /// The renderer for this dialect.
+    pub fn dialect(self) -> &'static dyn Dialect {
+        match self {
+            DialectKind::Sqlite => &Sqlite,
+            DialectKind::Postgres => &Postgres,
+            DialectKind::Mysql => &MySql,
+        }
+    }
+
+    /// Lower-case name used in file names (`schema.postgres.sql`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DialectKind::Sqlite => "sqlite",
+            DialectKind::Postgres => "postgres",
+            DialectKind::Mysql => "mysql",
+        }
+    }
+}
+
+impl std::fmt::Display for DialectKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Writes DDL for one dialect. Default methods hold the shared SQL.
+pub trait Dialect: Sync {
+    fn kind(&self) -> DialectKind;
+
+    /// The column type for an abstract type.
+    fn column_type(&self, ty: &ColumnType) -> String;
+
+    /// The `DEFAULT` expression for `now` / `uuid`, or `None` where the
+    /// dialect has no function and the client supplies the value.
+    fn function_default(&self, default: &DefaultValue) -> Option<String>;
+
+    /// A quoted identifier.
+    fn quote(&self, ident: &str) -> String {
+        format!("\"{}\"", ident.replace('"', "\"\""))
+    }
+
+    /// A quoted string literal.
+    fn string_literal(&self, s: &str) -> String {
+        format!("'{}'", s.replace('\'', "''"))
+    }
+
+    fn bool_literal(&self, b: bool) -> &'static str {
+        if b { "TRUE" } else { "FALSE" }
+    }
+
+    /// The `DEFAULT` expression for a column, if it gets one in the DDL.
+    fn default_expr(&self, default: &DefaultValue, _ty: &ColumnType) -> Option<String> {
+        match default {
+            DefaultValue::Now | DefaultValue::Uuid => self.function_default(default),
+            DefaultValue::Str(s) => Some(self.string_literal(s)),
+            DefaultValue::Int(i) => Some(i.to_string()),
+            DefaultValue::Bool(b) => Some(self.bool_literal(*b).to_string()),
+        }
+    }
+
+    /// `"name" TYPE [NOT NULL] [DEFAULT x]`.
+    fn column_definition(&self, c: &ColumnDef) -> String {
+        let mut sql = format!("{} {}", self.quote(&c.name), self.column_type(&c.ty));
+        if !c.nullable {
+            sql.push_str(" NOT NULL");
+        }
+        if let Some(expr) = c.default.as_ref().and_then(|d| self.default_expr(d, &c.ty)) {
+            sql.push_str(" DEFAULT ");
+            sql.push_str(&expr);
+        }
+        sql
+    }
+
+    /// `CREATE TYPE` for dialects with named enum types.
+    fn create_enum(&self, _e: &EnumDef) -> Option<String> {
+        None
+    }
+
+    /// Statements that add `added` values to enum `e`, whose columns are `uses`.
+    fn extend_enum(
+        &self,
+        _e: &EnumDef,
+        _added: &[&str],
+        _uses: &[(&TableDef, &ColumnDef)],
+    ) -> Vec<String> {
+        Vec::new()
+    }
+
+    /// Text after the closing parenthesis of `CREATE TABLE`.
+    fn table_options(&self) -> &'static str {
+        ""
+    }
+
+    /// `CREATE TABLE` with columns, primary key and foreign keys (no indexes).
+    fn create_table(&self, t: &TableDef) -> String {
+        let mut parts: Vec<String> = t
+            .columns
+            .iter()
+            .map(|c| self.column_definition(c))
+            .collect();
+        parts.push(format!(
+            "PRIMARY KEY ({})",
+            self.column_list(&t.primary_key)
+        ));
+        for c in t.columns.iter() {
+            if let Some(fk) = &c.references {
+                parts.push(self.foreign_key(&t.name, c, fk));
+            }
+        }
+        format!(
+            "CREATE TABLE {} (\n  {}\n){}",
+            self.quote(&t.name),
+            parts.join(",\n  "),
+            self.table_options()
+        )
+    }
+
+    /// `CONSTRAINT "t_c_fkey" FOREIGN KEY ("c") REFERENCES "x" ("id") ON DELETE ...`.
+    fn foreign_key(&self, table: &str, c: &ColumnDef, fk: &crate::ForeignKey) -> String {
+        format!(
+            "CONSTRAINT {} FOREIGN KEY ({}) REFERENCES {} ({}) ON DELETE {}",
+            self.quote(&foreign_key_name(table, &c.name)),
+            self.quote(&c.name),
+            self.quote(&fk.table),
+            self.quote(&fk.column),
+            fk.on_delete.sql()
+        )
+    }
+
+    /// `CREATE [UNIQUE] INDEX "name" ON "t" ("a", "b")`.
+    fn create_index(&self, table: &str, i: &IndexDef) -> String {
+        format!(
+            "CREATE {}INDEX {} ON {} ({})",
+            if i.unique { "UNIQUE " } else { "" },
+            self.quote(&i.name(table)),
+            self.quote(table),
+            self.column_list(&i.columns)
+        )
+    }
+
+    /// Statements adding one column to an existing table; the foreign key rides
+    /// along as a column constraint (SQLite and PostgreSQL accept that form).
+    fn add_column(&self, table: &str, c: &ColumnDef) -> Vec<String> {
+        let mut sql = format!(
+            "ALTER TABLE {} ADD COLUMN {}",
+            self.quote(table),
+            self.column_definition(c)
+        );
+        if let Some(fk) = &c.references {
+            sql.push_str(&format!(
+                " CONSTRAINT {} REFERENCES {} ({}) ON DELETE {}",
+                self.quote(&foreign_key_name(table, &c.name)),
+                self.quote(&fk.table),
+                self.quote(&fk.column),
+                fk.on_delete.sql()
+            ));
+        }
+        vec![sql]
+    }
+
+    /// `"a", "b"`.
+    fn column_list(&self, cols: &[crate::Name]) -> String {
+        cols.iter()
+            .map(|c| self.quote(c))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+/// The name of the foreign-key constraint on `table.column`.
+pub fn foreign_key_name(table: &str, column: &str) -> String {
+    crate::ident::fit_identifier(format!("{table}_{column}_fkey"))
+}
+
+/// Statements creating one table and its indexes.
+pub fn render_table(d: &dyn Dialect, t: &TableDef) -> Vec<String> {
+    let mut out = vec![d.create_table(t)];
+    out.extend(
+        t.effective_indexes()
+            .iter()
+            .map(|i| d.create_index(&t.name, i)),
+    );
+    out
+}
+
+/// The whole schema's DDL for an empty database, in creation order.
+pub fn render_schema(d: &dyn Dialect, schema: &Schema) -> Vec<String> {
+    let mut out: Vec<String> = schema
+        .enums()
+        .into_iter()
+        .filter_map(|e| d.create_enum(e))
+        .collect();
+    for t in &schema.tables {
+        out.extend(render_table(d, &t.def));
+    }
+    out
+}
+
+/// The DDL as one script: statements separated by `;` and a blank line.
+pub fn render_script(d: &dyn Dialect, schema: &Schema) -> String {
+    render_schema(d, schema)
+        .into_iter()
+        .map(|s| format!("{s};\n"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}

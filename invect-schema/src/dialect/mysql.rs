@@ -1,0 +1,120 @@
+//! MySQL 8 (tested on MariaDB 10.11): backtick quoting, inline ENUM, utf8mb4
+//! with a binary collation so keys compare exactly as on the other dialects.
+
+use super::{Dialect, DialectKind};
+use crate::model::{ColumnDef, ColumnType, DefaultValue, EnumDef, TableDef};
+
+/// MySQL DDL.
+#[derive(Debug, Clone, Copy)]
+pub struct MySql;
+
+impl Dialect for MySql {
+    fn kind(&self) -> DialectKind {
+        DialectKind::Mysql
+    }
+
+    fn quote(&self, ident: &str) -> String {
+        format!("`{}`", ident.replace('`', "``"))
+    }
+
+    /// Backslash is an escape character in MySQL's default SQL mode.
+    fn string_literal(&self, s: &str) -> String {
+        format!("'{}'", s.replace('\\', "\\\\").replace('\'', "''"))
+    }
+
+    fn column_type(&self, ty: &ColumnType) -> String {
+        match ty {
+            ColumnType::String { max_length } => {
+                format!(
+                    "VARCHAR({})",
+                    max_length.unwrap_or(ColumnType::DEFAULT_MAX_LENGTH)
+                )
+            }
+            ColumnType::Text => "LONGTEXT".into(),
+            ColumnType::Number => "INT".into(),
+            ColumnType::BigInt => "BIGINT".into(),
+            ColumnType::Boolean => "BOOLEAN".into(),
+            ColumnType::Date => "DATETIME(3)".into(),
+            ColumnType::Json => "JSON".into(),
+            ColumnType::Uuid => "CHAR(36)".into(),
+            ColumnType::Enum(e) => {
+                let values: Vec<String> = e.values.iter().map(|v| self.string_literal(v)).collect();
+                format!("ENUM({})", values.join(", "))
+            }
+        }
+    }
+
+    fn function_default(&self, default: &DefaultValue) -> Option<String> {
+        match default {
+            DefaultValue::Now => Some("CURRENT_TIMESTAMP(3)".into()),
+            DefaultValue::Uuid => Some("(UUID())".into()),
+            _ => None,
+        }
+    }
+
+    /// MySQL 8 accepts a literal default on LONGTEXT/JSON only as an expression.
+    fn default_expr(&self, default: &DefaultValue, ty: &ColumnType) -> Option<String> {
+        match (default, ty) {
+            (DefaultValue::Str(s), ColumnType::Text | ColumnType::Json) => {
+                Some(format!("({})", self.string_literal(s)))
+            }
+            (DefaultValue::Now | DefaultValue::Uuid, _) => self.function_default(default),
+            (DefaultValue::Str(s), _) => Some(self.string_literal(s)),
+            (DefaultValue::Int(i), _) => Some(i.to_string()),
+            (DefaultValue::Bool(b), _) => Some(self.bool_literal(*b).to_string()),
+        }
+    }
+
+    fn table_options(&self) -> &'static str {
+        " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin"
+    }
+
+    /// An ENUM column is redefined with the full new value list.
+    fn extend_enum(
+        &self,
+        e: &EnumDef,
+        added: &[&str],
+        uses: &[(&TableDef, &ColumnDef)],
+    ) -> Vec<String> {
+        let mut values = e.values.to_vec();
+        for v in added {
+            if !values.iter().any(|x| x == v) {
+                values.push(v.to_string().into());
+            }
+        }
+        let extended = ColumnType::Enum(EnumDef {
+            name: e.name.clone(),
+            values: values.into(),
+        });
+        uses.iter()
+            .map(|(t, c)| {
+                let col = ColumnDef {
+                    ty: extended.clone(),
+                    ..(*c).clone()
+                };
+                format!(
+                    "ALTER TABLE {} MODIFY COLUMN {}",
+                    self.quote(&t.name),
+                    self.column_definition(&col)
+                )
+            })
+            .collect()
+    }
+
+    /// Column first, constraint second: each step can be checked and re-run.
+    fn add_column(&self, table: &str, c: &ColumnDef) -> Vec<String> {
+        let mut out = vec![format!(
+            "ALTER TABLE {} ADD COLUMN {}",
+            self.quote(table),
+            self.column_definition(c)
+        )];
+        if let Some(fk) = &c.references {
+            out.push(format!(
+                "ALTER TABLE {} ADD {}",
+                self.quote(table),
+                self.foreign_key(table, c, fk)
+            ));
+        }
+        out
+    }
+}

@@ -1,0 +1,62 @@
+//! PostgreSQL: native types, named enum types, server-side `now()` and UUIDs.
+
+use super::{Dialect, DialectKind};
+use crate::model::{ColumnDef, ColumnType, DefaultValue, EnumDef, TableDef};
+
+/// PostgreSQL DDL.
+#[derive(Debug, Clone, Copy)]
+pub struct Postgres;
+
+impl Dialect for Postgres {
+    fn kind(&self) -> DialectKind {
+        DialectKind::Postgres
+    }
+
+    fn column_type(&self, ty: &ColumnType) -> String {
+        match ty {
+            ColumnType::String { .. } | ColumnType::Text => "TEXT".into(),
+            ColumnType::Number => "INTEGER".into(),
+            ColumnType::BigInt => "BIGINT".into(),
+            ColumnType::Boolean => "BOOLEAN".into(),
+            ColumnType::Date => "TIMESTAMPTZ(3)".into(),
+            ColumnType::Json => "JSONB".into(),
+            ColumnType::Uuid => "UUID".into(),
+            ColumnType::Enum(e) => self.quote(&e.name),
+        }
+    }
+
+    fn function_default(&self, default: &DefaultValue) -> Option<String> {
+        match default {
+            DefaultValue::Now => Some("now()".into()),
+            DefaultValue::Uuid => Some("gen_random_uuid()".into()),
+            _ => None,
+        }
+    }
+
+    fn create_enum(&self, e: &EnumDef) -> Option<String> {
+        let values: Vec<String> = e.values.iter().map(|v| self.string_literal(v)).collect();
+        Some(format!(
+            "CREATE TYPE {} AS ENUM ({})",
+            self.quote(&e.name),
+            values.join(", ")
+        ))
+    }
+
+    fn extend_enum(
+        &self,
+        e: &EnumDef,
+        added: &[&str],
+        _uses: &[(&TableDef, &ColumnDef)],
+    ) -> Vec<String> {
+        added
+            .iter()
+            .map(|v| {
+                format!(
+                    "ALTER TYPE {} ADD VALUE IF NOT EXISTS {}",
+                    self.quote(&e.name),
+                    self.string_literal(v)
+                )
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,36 @@
+//! SQLite: everything is TEXT or INTEGER; `uuid` defaults are client side.
+
+use super::{Dialect, DialectKind};
+use crate::model::{ColumnType, DefaultValue};
+
+/// SQLite DDL.
+#[derive(Debug, Clone, Copy)]
+pub struct Sqlite;
+
+/// ISO-8601 UTC with milliseconds, the same text the runtime writes for dates.
+pub const SQLITE_NOW: &str = "(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))";
+
+impl Dialect for Sqlite {
+    fn kind(&self) -> DialectKind {
+        DialectKind::Sqlite
+    }
+
+    fn column_type(&self, ty: &ColumnType) -> String {
+        match ty {
+            ColumnType::Number | ColumnType::BigInt | ColumnType::Boolean => "INTEGER",
+            _ => "TEXT",
+        }
+        .to_string()
+    }
+
+    fn function_default(&self, default: &DefaultValue) -> Option<String> {
+        match default {
+            DefaultValue::Now => Some(SQLITE_NOW.to_string()),
+            _ => None,
+        }
+    }
+
+    fn bool_literal(&self, b: bool) -> &'static str {
+        if b { "1" } else { "0" }
+    }
+}
