@@ -21,6 +21,7 @@ mod error;
 pub mod ident;
 mod merge;
 mod model;
+pub mod statements;
 pub mod validate;
 
 pub use dialect::{

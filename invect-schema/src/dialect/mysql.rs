@@ -65,6 +65,15 @@ impl Dialect for MySql {
         }
     }
 
+    fn has_returning(&self) -> bool {
+        false
+    }
+
+    /// The largest LIMIT MySQL accepts, its documented way to say "all rows".
+    fn unlimited(&self) -> &'static str {
+        "18446744073709551615"
+    }
+
     fn table_options(&self) -> &'static str {
         " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin"
     }

@@ -33,6 +33,18 @@ impl Dialect for Postgres {
         }
     }
 
+    /// Enum values are bound as text and cast to the enum type.
+    fn placeholder(&self, n: usize, ty: &ColumnType) -> String {
+        match ty {
+            ColumnType::Enum(e) => format!("${n}::{}", self.quote(&e.name)),
+            _ => format!("${n}"),
+        }
+    }
+
+    fn unlimited(&self) -> &'static str {
+        "ALL"
+    }
+
     fn create_enum(&self, e: &EnumDef) -> Option<String> {
         let values: Vec<String> = e.values.iter().map(|v| self.string_literal(v)).collect();
         Some(format!(

@@ -1,0 +1,116 @@
+//! The SQL of the typed queries, per dialect. `#[invect_table]` calls this at
+//! compile time and embeds the strings; the runtime calls it for prefixed
+//! tables. Only identifiers and placeholders go in, never values.
+
+use crate::dialect::Dialect;
+use crate::model::{ColumnDef, DefaultValue, TableDef};
+
+/// The fixed statements of one table in one dialect. Parameters are bound in
+/// the order each field's doc says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TableStatements<S> {
+    /// `INSERT` of every column in declared order; a defaulted column whose
+    /// value is NULL gets the default. Ends in `RETURNING` where available.
+    pub insert: S,
+    /// `SELECT <every column> FROM <table>`, the base of every read.
+    pub select: S,
+    /// `select` + `WHERE` on the primary key columns.
+    pub find: S,
+    /// `UPDATE` of every non-key column (in order), then the key columns.
+    pub update: S,
+    /// `DELETE` by the primary key columns.
+    pub delete: S,
+    /// `SELECT COUNT(*) FROM <table>`.
+    pub count: S,
+}
+
+/// Builds every fixed statement of `t` for dialect `d`.
+pub fn table_statements(d: &dyn Dialect, t: &TableDef) -> TableStatements<String> {
+    let table = d.quote(&t.name);
+    let columns: Vec<String> = t.columns.iter().map(|c| d.quote(&c.name)).collect();
+    let select = format!("SELECT {} FROM {table}", columns.join(", "));
+    let key = key_columns(t);
+    let insert = format!(
+        "INSERT INTO {table} ({}) VALUES ({}){}",
+        columns.join(", "),
+        insert_values(d, t.columns.iter(), 1),
+        if d.has_returning() {
+            format!(" RETURNING {}", columns.join(", "))
+        } else {
+            String::new()
+        }
+    );
+    let rest: Vec<&ColumnDef> = t
+        .columns
+        .iter()
+        .filter(|c| !t.primary_key.contains(&c.name))
+        .collect();
+    let set = if rest.is_empty() {
+        key.iter()
+            .map(|c| format!("{0} = {0}", d.quote(&c.name)))
+            .collect::<Vec<_>>()
+            .join(", ")
+    } else {
+        assignments(d, &rest, 1)
+    };
+    TableStatements {
+        find: format!("{select} WHERE {}", key_condition(d, &key, 1)),
+        update: format!(
+            "UPDATE {table} SET {set} WHERE {}",
+            key_condition(d, &key, rest.len() + 1)
+        ),
+        delete: format!("DELETE FROM {table} WHERE {}", key_condition(d, &key, 1)),
+        count: format!("SELECT COUNT(*) FROM {table}"),
+        insert,
+        select,
+    }
+}
+
+/// The primary key columns, in key order.
+pub fn key_columns(t: &TableDef) -> Vec<&ColumnDef> {
+    t.primary_key.iter().filter_map(|k| t.column(k)).collect()
+}
+
+/// `(?, COALESCE(?, now()), ...)` contents for one row, numbering from `first`.
+pub fn insert_values<'a>(
+    d: &dyn Dialect,
+    columns: impl Iterator<Item = &'a ColumnDef>,
+    first: usize,
+) -> String {
+    columns
+        .enumerate()
+        .map(|(i, c)| insert_value(d, c, first + i))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// One inserted value: the placeholder, or `COALESCE(placeholder, default)`
+/// so that a NULL (an omitted field) takes the column's database default.
+fn insert_value(d: &dyn Dialect, c: &ColumnDef, n: usize) -> String {
+    let ph = d.placeholder(n, &c.ty);
+    match &c.default {
+        Some(DefaultValue::Uuid) if d.client_generates_uuid() => ph,
+        Some(default) => match d.default_expr(default, &c.ty) {
+            Some(expr) => format!("COALESCE({ph}, {expr})"),
+            None => ph,
+        },
+        None => ph,
+    }
+}
+
+/// `"a" = ?, "b" = ?` numbering from `first`.
+fn assignments(d: &dyn Dialect, cols: &[&ColumnDef], first: usize) -> String {
+    equalities(d, cols, first).join(", ")
+}
+
+/// `"a" = ? AND "b" = ?` numbering from `first`.
+fn key_condition(d: &dyn Dialect, key: &[&ColumnDef], first: usize) -> String {
+    equalities(d, key, first).join(" AND ")
+}
+
+fn equalities(d: &dyn Dialect, cols: &[&ColumnDef], first: usize) -> Vec<String> {
+    cols.iter()
+        .enumerate()
+        .map(|(i, c)| format!("{} = {}", d.quote(&c.name), d.placeholder(first + i, &c.ty)))
+        .collect()
+}
