@@ -5,17 +5,26 @@
 //! time) and the runtime (at run time) share one set of rules.
 //!
 //! ```
-//! use invect_schema::{DialectKind, Origin, SchemaBuilder, core::CORE_TABLES, render_schema};
+//! use std::borrow::Cow::Borrowed;
+//! use invect_schema::{ColumnDef, ColumnType, DialectKind, Origin, SchemaBuilder, TableDef, render_schema};
 //!
-//! let schema = SchemaBuilder::new()
-//!     .tables(Origin::Core, CORE_TABLES.iter().cloned())
-//!     .build()?;
+//! static COLUMNS: [ColumnDef; 2] = [
+//!     ColumnDef::new("id", ColumnType::Uuid),
+//!     ColumnDef::new("action", ColumnType::Text),
+//! ];
+//! let audit = TableDef {
+//!     name: Borrowed("audit_logs"),
+//!     columns: Borrowed(&COLUMNS),
+//!     primary_key: Borrowed(&[Borrowed("id")]),
+//!     indexes: Borrowed(&[]),
+//!     order: 100,
+//! };
+//! let schema = SchemaBuilder::new().tables(Origin::Plugin(Borrowed("audit")), [audit]).build()?;
 //! let ddl = render_schema(DialectKind::Postgres.dialect(), &schema);
-//! assert!(ddl[0].starts_with("CREATE TYPE \"flow_run_status\""));
+//! assert_eq!(ddl[0], "CREATE TABLE \"audit_logs\" (\n  \"id\" UUID NOT NULL,\n  \"action\" TEXT NOT NULL,\n  PRIMARY KEY (\"id\")\n)");
 //! # Ok::<(), invect_schema::SchemaErrors>(())
 //! ```
 
-pub mod core;
 mod dialect;
 mod error;
 pub mod ident;

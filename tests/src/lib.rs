@@ -26,7 +26,7 @@ use std::str::FromStr;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use invect_schema::{DialectKind, Origin, Schema, SchemaBuilder, core::CORE_TABLES, render_schema};
+use invect_schema::{DialectKind, Schema, render_schema};
 use sqlx::mysql::{MySqlConnectOptions, MySqlPoolOptions};
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqlitePoolOptions};
@@ -74,10 +74,7 @@ fn required_env(var: &str, server: &str) -> String {
 
 /// The ten core tables merged into one [`Schema`].
 pub fn core_schema() -> Schema {
-    SchemaBuilder::new()
-        .tables(Origin::Core, CORE_TABLES.iter().cloned())
-        .build()
-        .expect("the core tables form a valid schema")
+    invect_runtime::core::schema().expect("the core tables form a valid schema")
 }
 
 /// The core schema's DDL for one dialect, one statement per element.

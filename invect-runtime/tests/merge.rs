@@ -3,9 +3,9 @@
 
 use std::borrow::Cow::Borrowed as B;
 
-use invect_schema::{
+use invect_runtime::schema::{
     ColumnDef, ColumnType, DefaultValue, Extension, ForeignKey, Name, OnDelete, Origin, Schema,
-    SchemaBuilder, SchemaError, TableDef, core::CORE_TABLES,
+    SchemaBuilder, SchemaError, TableDef,
 };
 
 fn plugin(id: &'static str) -> Origin {
@@ -43,7 +43,10 @@ fn nullable(name: &'static str, ty: ColumnType) -> ColumnDef {
 }
 
 fn core() -> SchemaBuilder {
-    SchemaBuilder::new().tables(Origin::Core, CORE_TABLES.iter().cloned())
+    SchemaBuilder::new().tables(
+        Origin::Core,
+        invect_runtime::core::tables().into_iter().cloned(),
+    )
 }
 
 fn names(schema: &Schema) -> Vec<&str> {

@@ -1,12 +1,12 @@
 //! The core schema's DDL, exactly, per dialect. The expected scripts live in
 //! `tests/fixtures/core.<dialect>.sql` at the workspace root, shared with the
-//! runtime's test of the macro-declared core tables.
-//! Regenerate with `INVECT_BLESS=1 cargo test -p invect-schema --test core_ddl`
+//! `tests/core_catalog` check that runs it on the real servers.
+//! Regenerate with `INVECT_BLESS=1 cargo test -p invect-runtime --test core_ddl`
 //! and read the diff before committing.
 
 use std::path::PathBuf;
 
-use invect_schema::{DialectKind, Origin, SchemaBuilder, core::CORE_TABLES, render_script};
+use invect_runtime::schema::{DialectKind, render_script};
 
 fn fixture(kind: DialectKind) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(format!("../tests/fixtures/core.{kind}.sql"))
@@ -14,10 +14,7 @@ fn fixture(kind: DialectKind) -> PathBuf {
 
 #[test]
 fn core_schema_ddl_matches_fixtures_exactly() {
-    let schema = SchemaBuilder::new()
-        .tables(Origin::Core, CORE_TABLES.iter().cloned())
-        .build()
-        .expect("core schema builds");
+    let schema = invect_runtime::core::schema().expect("core schema builds");
     for kind in DialectKind::ALL {
         let sql = render_script(kind.dialect(), &schema);
         let path = fixture(kind);

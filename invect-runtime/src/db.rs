@@ -1,0 +1,158 @@
+//! The database handle and transactions.
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use invect_schema::DialectKind;
+use sqlx::mysql::{MySqlConnectOptions, MySqlPool};
+use sqlx::postgres::{PgConnectOptions, PgPool};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool};
+use sqlx::{MySql, Postgres, Sqlite, Transaction};
+
+use crate::error::{Error, Result};
+
+/// A connection pool to one database. Cheap to clone.
+#[derive(Debug, Clone)]
+pub struct Db {
+    pub(crate) pool: Pool,
+}
+
+/// The pool of one dialect.
+#[derive(Debug, Clone)]
+pub enum Pool {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+    Mysql(MySqlPool),
+}
+
+/// An open transaction; every query method accepts `&mut Tx`. Dropped
+/// without [`Tx::commit`], it rolls back.
+#[derive(Debug)]
+pub enum Tx {
+    Sqlite(Transaction<'static, Sqlite>),
+    Postgres(Transaction<'static, Postgres>),
+    Mysql(Transaction<'static, MySql>),
+}
+
+impl Db {
+    /// Connects to `url`: `sqlite:`/`file:` paths, `postgres(ql)://` or `mysql://`.
+    /// The database id `main` is used in error messages.
+    pub async fn connect(url: &str) -> Result<Db> {
+        let bad = |message: String| Error::Config {
+            id: "main".into(),
+            message,
+        };
+        let pool = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            let opts = PgConnectOptions::from_str(url).map_err(|e| bad(e.to_string()))?;
+            Pool::Postgres(pool_options::<Postgres>().connect_with(opts).await?)
+        } else if url.starts_with("mysql://") {
+            let opts = MySqlConnectOptions::from_str(url)
+                .map_err(|e| bad(e.to_string()))?
+                .timezone(Some("+00:00".to_string()));
+            Pool::Mysql(pool_options::<MySql>().connect_with(opts).await?)
+        } else {
+            let opts = SqliteConnectOptions::from_str(url)
+                .map_err(|e| bad(e.to_string()))?
+                .create_if_missing(true)
+                .foreign_keys(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                .busy_timeout(Duration::from_secs(10));
+            Pool::Sqlite(pool_options::<Sqlite>().connect_with(opts).await?)
+        };
+        Ok(Db { pool })
+    }
+
+    /// Wraps a pool made elsewhere (the application's own, say).
+    pub fn from_pool(pool: Pool) -> Db {
+        Db { pool }
+    }
+
+    /// The underlying pool, for statements Invect does not generate.
+    pub fn pool(&self) -> &Pool {
+        &self.pool
+    }
+
+    /// Which dialect this database speaks.
+    pub fn kind(&self) -> DialectKind {
+        match self.pool {
+            Pool::Sqlite(_) => DialectKind::Sqlite,
+            Pool::Postgres(_) => DialectKind::Postgres,
+            Pool::Mysql(_) => DialectKind::Mysql,
+        }
+    }
+
+    /// Starts a transaction.
+    pub async fn begin(&self) -> Result<Tx> {
+        Ok(match &self.pool {
+            Pool::Sqlite(p) => Tx::Sqlite(p.begin().await?),
+            Pool::Postgres(p) => Tx::Postgres(p.begin().await?),
+            Pool::Mysql(p) => Tx::Mysql(p.begin().await?),
+        })
+    }
+
+    /// Closes every connection of the pool.
+    pub async fn close(&self) {
+        match &self.pool {
+            Pool::Sqlite(p) => p.close().await,
+            Pool::Postgres(p) => p.close().await,
+            Pool::Mysql(p) => p.close().await,
+        }
+    }
+}
+
+fn pool_options<DB: sqlx::Database>() -> sqlx::pool::PoolOptions<DB> {
+    sqlx::pool::PoolOptions::new().acquire_timeout(Duration::from_secs(10))
+}
+
+impl Tx {
+    /// Which dialect this transaction speaks.
+    pub fn kind(&self) -> DialectKind {
+        match self {
+            Tx::Sqlite(_) => DialectKind::Sqlite,
+            Tx::Postgres(_) => DialectKind::Postgres,
+            Tx::Mysql(_) => DialectKind::Mysql,
+        }
+    }
+
+    /// Makes every change of the transaction permanent.
+    pub async fn commit(self) -> Result<()> {
+        match self {
+            Tx::Sqlite(t) => t.commit().await?,
+            Tx::Postgres(t) => t.commit().await?,
+            Tx::Mysql(t) => t.commit().await?,
+        }
+        Ok(())
+    }
+
+    /// Discards every change of the transaction.
+    pub async fn rollback(self) -> Result<()> {
+        match self {
+            Tx::Sqlite(t) => t.rollback().await?,
+            Tx::Postgres(t) => t.rollback().await?,
+            Tx::Mysql(t) => t.rollback().await?,
+        }
+        Ok(())
+    }
+}
+
+impl From<SqlitePool> for Db {
+    fn from(p: SqlitePool) -> Db {
+        Db {
+            pool: Pool::Sqlite(p),
+        }
+    }
+}
+impl From<PgPool> for Db {
+    fn from(p: PgPool) -> Db {
+        Db {
+            pool: Pool::Postgres(p),
+        }
+    }
+}
+impl From<MySqlPool> for Db {
+    fn from(p: MySqlPool) -> Db {
+        Db {
+            pool: Pool::Mysql(p),
+        }
+    }
+}

@@ -1,0 +1,30 @@
+//! The runtime's error type.
+
+use invect_schema::SchemaErrors;
+
+/// Everything that can go wrong in the runtime.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The database reported an error or could not be reached.
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    /// A value could not be bound as a query parameter.
+    #[error("cannot bind a value for `{table}`: {source}")]
+    Bind {
+        table: &'static str,
+        source: crate::value::BoxDynError,
+    },
+    /// The definitions do not form a valid schema.
+    #[error(transparent)]
+    Schema(#[from] SchemaErrors),
+    /// A row that should exist does not (e.g. read-back after insert).
+    #[error("no row in `{table}` has that primary key")]
+    NotFound { table: &'static str },
+    /// The connection string or configuration is unusable.
+    #[error("database `{id}`: {message}")]
+    Config { id: String, message: String },
+}
+
+/// `Result` with the runtime's [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;

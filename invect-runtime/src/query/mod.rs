@@ -1,0 +1,146 @@
+//! The typed queries. The macro's generated methods call these functions;
+//! they also work directly on any [`Table`](crate::Table).
+
+mod select;
+mod write;
+
+pub use select::Select;
+pub use write::{
+    UpdateWhere, delete, delete_where, extension_get, extension_set, find, insert, insert_many,
+    update,
+};
+
+use invect_schema::{ColumnDef, Dialect, TableDef};
+
+use crate::error::{Error, Result};
+use crate::executor::Args;
+use crate::table::Node;
+use crate::value::Value;
+
+/// Builds SQL text and its arguments together so placeholders and values
+/// can never get out of step. Only schema identifiers go into the text.
+pub(crate) struct SqlWriter {
+    pub sql: String,
+    pub args: Args,
+    d: &'static dyn Dialect,
+    table: &'static TableDef,
+    n: usize,
+}
+
+impl SqlWriter {
+    pub fn new(d: &'static dyn Dialect, table: &'static TableDef, base: &str) -> Self {
+        SqlWriter {
+            sql: base.to_string(),
+            args: Args::new(d.kind()),
+            d,
+            table,
+            n: 0,
+        }
+    }
+
+    /// Appends a placeholder for column `col`'s type and binds `v` to it.
+    pub fn value(&mut self, col: &ColumnDef, v: &dyn Value) -> Result<()> {
+        self.n += 1;
+        self.sql.push_str(&self.d.placeholder(self.n, &col.ty));
+        self.args.push(v).map_err(|source| Error::Bind {
+            table: static_name(self.table),
+            source,
+        })
+    }
+
+    /// Appends a placeholder for a plain integer (LIMIT, OFFSET).
+    pub fn int(&mut self, v: i64) -> Result<()> {
+        self.n += 1;
+        self.sql.push_str(
+            &self
+                .d
+                .placeholder(self.n, &invect_schema::ColumnType::BigInt),
+        );
+        self.args.push(&v).map_err(|source| Error::Bind {
+            table: static_name(self.table),
+            source,
+        })
+    }
+
+    pub fn column(&mut self, col: &ColumnDef) {
+        let name = self.d.quote(&col.name);
+        self.sql.push_str(&name);
+    }
+
+    pub fn push(&mut self, s: &str) {
+        self.sql.push_str(s);
+    }
+
+    pub fn dialect(&self) -> &'static dyn Dialect {
+        self.d
+    }
+
+    /// Appends ` WHERE <node>` unless the node matches everything.
+    pub fn filter(&mut self, node: &Node) -> Result<()> {
+        if !matches!(node, Node::All) {
+            self.push(" WHERE ");
+            self.node(node)?;
+        }
+        Ok(())
+    }
+
+    fn node(&mut self, node: &Node) -> Result<()> {
+        match node {
+            Node::Cmp { col, op, value } => {
+                self.column(col);
+                self.push(&format!(" {op} "));
+                self.value(col, value.as_ref())?;
+            }
+            Node::Null { col, negated } => {
+                self.column(col);
+                self.push(if *negated { " IS NOT NULL" } else { " IS NULL" });
+            }
+            Node::In { values, .. } if values.is_empty() => self.push("1 = 0"),
+            Node::In { col, values } => {
+                self.column(col);
+                self.push(" IN (");
+                for (i, v) in values.iter().enumerate() {
+                    if i > 0 {
+                        self.push(", ");
+                    }
+                    self.value(col, v.as_ref())?;
+                }
+                self.push(")");
+            }
+            Node::And(a, b) => self.pair(a, " AND ", b)?,
+            Node::Or(a, b) => self.pair(a, " OR ", b)?,
+            Node::Not(a) => {
+                self.push("NOT (");
+                self.node(a)?;
+                self.push(")");
+            }
+            Node::All => self.push("1 = 1"),
+        }
+        Ok(())
+    }
+
+    fn pair(&mut self, a: &Node, op: &str, b: &Node) -> Result<()> {
+        self.push("(");
+        self.node(a)?;
+        self.push(op);
+        self.node(b)?;
+        self.push(")");
+        Ok(())
+    }
+}
+
+/// Table names in errors: `'static` for macro-declared tables.
+fn static_name(t: &'static TableDef) -> &'static str {
+    match &t.name {
+        std::borrow::Cow::Borrowed(s) => s,
+        std::borrow::Cow::Owned(_) => "table",
+    }
+}
+
+/// A bind error for table `T`.
+pub(crate) fn bind_error<T: crate::Table>(source: crate::value::BoxDynError) -> Error {
+    Error::Bind {
+        table: static_name(T::DEF),
+        source,
+    }
+}

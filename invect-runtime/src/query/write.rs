@@ -1,0 +1,264 @@
+//! insert, insert_many, find, update, delete, and their filtered forms.
+
+use std::marker::PhantomData;
+
+use invect_schema::DialectKind;
+use invect_schema::statements::insert_values;
+
+use super::{SqlWriter, bind_error};
+use crate::error::{Error, Result};
+use crate::executor::{Args, Executor};
+use crate::table::{Column, Expr, Node, Table, TableExtension};
+use crate::value::Value;
+
+/// Inserts one row and returns it as stored, database defaults included.
+pub async fn insert<T: Table>(mut e: impl Executor, mut new: T::New) -> Result<T> {
+    let kind = e.kind();
+    let d = kind.dialect();
+    T::prepare_new(&mut new, d);
+    let st = T::statements(kind);
+    let mut args = Args::new(kind);
+    T::bind_new(&new, &mut args).map_err(bind_error::<T>)?;
+    if d.has_returning() {
+        let row = e.fetch_optional(st.insert.into(), args, T::decode).await?;
+        return row.ok_or(Error::NotFound {
+            table: table_name::<T>(),
+        });
+    }
+    e.execute(st.insert.into(), args).await?;
+    let key = T::new_key(&new).ok_or(Error::NotFound {
+        table: table_name::<T>(),
+    })?;
+    let mut args = Args::new(kind);
+    T::bind_key(&key, &mut args).map_err(bind_error::<T>)?;
+    let row = e.fetch_optional(st.find.into(), args, T::decode).await?;
+    row.ok_or(Error::NotFound {
+        table: table_name::<T>(),
+    })
+}
+
+/// Most parameters one statement may bind, per dialect.
+fn max_params(kind: DialectKind) -> usize {
+    match kind {
+        DialectKind::Sqlite => 32_766,
+        DialectKind::Postgres | DialectKind::Mysql => 65_535,
+    }
+}
+
+/// Rows per multi-row `INSERT`: as many as fit the parameter limit, at most 500.
+pub(crate) fn chunk_rows(kind: DialectKind, columns: usize) -> usize {
+    (max_params(kind) / columns.max(1)).clamp(1, 500)
+}
+
+/// Inserts many rows with multi-row `INSERT`s, chunked below the dialect's
+/// parameter limit, all in one transaction (the caller's, if given one).
+/// Returns the number of rows inserted.
+pub async fn insert_many<T: Table>(
+    mut e: impl Executor,
+    rows: impl IntoIterator<Item = T::New>,
+) -> Result<u64> {
+    let rows: Vec<T::New> = rows.into_iter().collect();
+    if rows.is_empty() {
+        return Ok(0);
+    }
+    match e.as_db() {
+        Some(db) => {
+            let mut tx = db.begin().await?;
+            let n = insert_chunks::<T>(&mut &mut tx, rows).await?;
+            tx.commit().await?;
+            Ok(n)
+        }
+        None => insert_chunks::<T>(&mut e, rows).await,
+    }
+}
+
+async fn insert_chunks<T: Table>(e: &mut impl Executor, mut rows: Vec<T::New>) -> Result<u64> {
+    let kind = e.kind();
+    let d = kind.dialect();
+    let per_chunk = chunk_rows(kind, T::DEF.columns.len());
+    let head = insert_head(T::DEF, d);
+    let mut total = 0;
+    for chunk in rows.chunks_mut(per_chunk) {
+        let mut sql = head.clone();
+        let mut args = Args::new(kind);
+        for (i, new) in chunk.iter_mut().enumerate() {
+            T::prepare_new(new, d);
+            T::bind_new(new, &mut args).map_err(bind_error::<T>)?;
+            sql.push_str(if i == 0 { "(" } else { ", (" });
+            sql.push_str(&insert_values(
+                d,
+                T::DEF.columns.iter(),
+                i * T::DEF.columns.len() + 1,
+            ));
+            sql.push(')');
+        }
+        total += e.execute(sql.into(), args).await?;
+    }
+    Ok(total)
+}
+
+/// `INSERT INTO "t" ("a", "b") VALUES `.
+fn insert_head(t: &invect_schema::TableDef, d: &dyn invect_schema::Dialect) -> String {
+    let cols: Vec<String> = t.columns.iter().map(|c| d.quote(&c.name)).collect();
+    format!(
+        "INSERT INTO {} ({}) VALUES ",
+        d.quote(&t.name),
+        cols.join(", ")
+    )
+}
+
+/// The row with primary key `key`, if there is one.
+pub async fn find<T: Table>(mut e: impl Executor, key: &T::Key) -> Result<Option<T>> {
+    let kind = e.kind();
+    let mut args = Args::new(kind);
+    T::bind_key(key, &mut args).map_err(bind_error::<T>)?;
+    e.fetch_optional(T::statements(kind).find.into(), args, T::decode)
+        .await
+}
+
+/// Writes every column of `row` to the row with its primary key. Returns the
+/// number of rows matched (0 when no row has that key).
+pub async fn update<T: Table>(mut e: impl Executor, row: &T) -> Result<u64> {
+    let kind = e.kind();
+    let mut args = Args::new(kind);
+    row.bind_update(&mut args).map_err(bind_error::<T>)?;
+    e.execute(T::statements(kind).update.into(), args).await
+}
+
+/// Deletes the row with primary key `key`. Returns the number deleted (0 or 1).
+pub async fn delete<T: Table>(mut e: impl Executor, key: &T::Key) -> Result<u64> {
+    let kind = e.kind();
+    let mut args = Args::new(kind);
+    T::bind_key(key, &mut args).map_err(bind_error::<T>)?;
+    e.execute(T::statements(kind).delete.into(), args).await
+}
+
+/// Deletes every row matching `filter`; returns how many.
+pub async fn delete_where<T: Table>(mut e: impl Executor, filter: Expr<T>) -> Result<u64> {
+    let kind = e.kind();
+    let d = kind.dialect();
+    let mut w = SqlWriter::new(d, T::DEF, &format!("DELETE FROM {}", d.quote(&T::DEF.name)));
+    w.filter(&filter.node)?;
+    e.execute(w.sql.into(), w.args).await
+}
+
+/// A partial update: `T::update_where(filter).set(col, v).execute(&db)`.
+#[must_use = "an update does nothing until `.execute()` runs it"]
+pub struct UpdateWhere<T> {
+    filter: Node,
+    sets: Vec<(&'static invect_schema::ColumnDef, Box<dyn Value>)>,
+    _table: PhantomData<fn() -> T>,
+}
+
+impl<T> std::fmt::Debug for UpdateWhere<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UpdateWhere")
+            .field("columns", &self.sets.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl<T: Table> UpdateWhere<T> {
+    /// Updates the rows matching `filter` (use [`Expr::all`] for every row).
+    pub fn new(filter: Expr<T>) -> Self {
+        UpdateWhere {
+            filter: filter.node,
+            sets: Vec::new(),
+            _table: PhantomData,
+        }
+    }
+
+    /// Sets column `c` to `v` (`None` for NULL on a nullable column).
+    pub fn set<C: Column<Table = T>>(mut self, _c: C, v: impl Into<C::Value>) -> Self {
+        self.sets.push((C::DEF, Box::new(v.into())));
+        self
+    }
+
+    /// Runs the update; returns the number of rows matched. With no `set`,
+    /// nothing runs and 0 is returned.
+    pub async fn execute(self, mut e: impl Executor) -> Result<u64> {
+        if self.sets.is_empty() {
+            return Ok(0);
+        }
+        let kind = e.kind();
+        let d = kind.dialect();
+        let mut w = SqlWriter::new(d, T::DEF, &format!("UPDATE {} SET ", d.quote(&T::DEF.name)));
+        for (i, (col, v)) in self.sets.iter().enumerate() {
+            if i > 0 {
+                w.push(", ");
+            }
+            w.column(col);
+            w.push(" = ");
+            w.value(col, v.as_ref())?;
+        }
+        w.filter(&self.filter)?;
+        e.execute(w.sql.into(), w.args).await
+    }
+}
+
+fn table_name<T: Table>() -> &'static str {
+    match &T::DEF.name {
+        std::borrow::Cow::Borrowed(s) => s,
+        std::borrow::Cow::Owned(_) => "table",
+    }
+}
+
+/// The key condition of table `T`: `"a" = ? AND "b" = ?` numbered from `first`.
+fn key_condition<T: Table>(d: &dyn invect_schema::Dialect, first: usize) -> String {
+    invect_schema::statements::key_columns(T::DEF)
+        .iter()
+        .enumerate()
+        .map(|(i, c)| format!("{} = {}", d.quote(&c.name), d.placeholder(first + i, &c.ty)))
+        .collect::<Vec<_>>()
+        .join(" AND ")
+}
+
+/// The columns extension `X` added to the row of its target with `key`.
+pub async fn extension_get<X: TableExtension>(
+    mut e: impl Executor,
+    key: &<X::Target as Table>::Key,
+) -> Result<Option<X>> {
+    let kind = e.kind();
+    let d = kind.dialect();
+    let cols: Vec<String> = X::EXTENSION
+        .columns
+        .iter()
+        .map(|c| d.quote(&c.name))
+        .collect();
+    let sql = format!(
+        "SELECT {} FROM {} WHERE {}",
+        cols.join(", "),
+        d.quote(&X::Target::DEF.name),
+        key_condition::<X::Target>(d, 1)
+    );
+    let mut args = Args::new(kind);
+    X::Target::bind_key(key, &mut args).map_err(bind_error::<X::Target>)?;
+    e.fetch_optional(sql.into(), args, X::decode).await
+}
+
+/// Writes extension `X`'s columns on the row of its target with `key`;
+/// returns the rows matched.
+pub async fn extension_set<X: TableExtension>(
+    mut e: impl Executor,
+    key: &<X::Target as Table>::Key,
+    value: &X,
+) -> Result<u64> {
+    let kind = e.kind();
+    let d = kind.dialect();
+    let sets: Vec<String> = X::EXTENSION
+        .columns
+        .iter()
+        .enumerate()
+        .map(|(i, c)| format!("{} = {}", d.quote(&c.name), d.placeholder(i + 1, &c.ty)))
+        .collect();
+    let sql = format!(
+        "UPDATE {} SET {} WHERE {}",
+        d.quote(&X::Target::DEF.name),
+        sets.join(", "),
+        key_condition::<X::Target>(d, sets.len() + 1)
+    );
+    let mut args = Args::new(kind);
+    value.bind(&mut args).map_err(bind_error::<X::Target>)?;
+    X::Target::bind_key(key, &mut args).map_err(bind_error::<X::Target>)?;
+    e.execute(sql.into(), args).await
+}

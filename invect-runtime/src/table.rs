@@ -1,0 +1,232 @@
+//! What `#[invect_table]` implements for each table, and the typed column
+//! handles and filter expressions built on it.
+
+use std::marker::PhantomData;
+
+use invect_schema::statements::TableStatements;
+use invect_schema::{ColumnDef, Dialect, DialectKind, Extension, TableDef};
+
+use crate::executor::{Args, RowRef};
+use crate::value::{BindResult, Value};
+
+/// A table declared with `#[invect_table]`. Implemented by the macro; the
+/// query functions in [`crate::query`] work on any `Table`.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an Invect table",
+    label = "not declared with #[invect_table]",
+    note = "`extends`, `references` and the typed queries take structs declared with #[invect_table]"
+)]
+pub trait Table: Sized + Send + Sync + Unpin + 'static {
+    /// The insert shape: defaulted columns are `Option`s, `None` meaning "use
+    /// the default".
+    type New: Send + Sync;
+    /// The primary key: the key column's type, or a tuple for a composite key.
+    type Key: Send + Sync;
+    /// The table's name.
+    const NAME: &'static str;
+    /// The table's metadata.
+    const DEF: &'static TableDef;
+    /// The fixed statements, indexed by [`DialectKind::index`].
+    const STATEMENTS: &'static [TableStatements<&'static str>; 3];
+
+    /// The statements for one dialect.
+    fn statements(kind: DialectKind) -> &'static TableStatements<&'static str> {
+        &Self::STATEMENTS[kind.index()]
+    }
+    /// Fills the defaults the client supplies in dialect `d` (UUIDs where the
+    /// database has no function or no `RETURNING`).
+    fn prepare_new(new: &mut Self::New, d: &dyn Dialect);
+    /// Binds every column of a new row, in declared order.
+    fn bind_new(new: &Self::New, args: &mut Args) -> BindResult;
+    /// The key of a new row, when every key column has a value.
+    fn new_key(new: &Self::New) -> Option<Self::Key>;
+    /// Binds the key columns, in key order.
+    fn bind_key(key: &Self::Key, args: &mut Args) -> BindResult;
+    /// Binds the non-key columns, then the key columns (for `update`).
+    fn bind_update(&self, args: &mut Args) -> BindResult;
+    /// Decodes a row selected with `statements().select`.
+    fn decode(row: RowRef<'_>) -> Result<Self, sqlx::Error>;
+}
+
+/// A typed column handle, like `flows::name`.
+pub trait Column: Copy + Send + Sync + 'static {
+    type Table: Table;
+    /// The field's type (an `Option` for a nullable column).
+    type Value: Value + 'static;
+    /// The type compared against in filters (the `Option`'s inner type).
+    type Param: Value + 'static;
+    /// The column's name.
+    const NAME: &'static str;
+    /// The column's metadata.
+    const DEF: &'static ColumnDef;
+}
+
+/// Columns that `#[invect_table(extends = Target)]` adds to another table.
+#[diagnostic::on_unimplemented(message = "`{Self}` is not an Invect table extension")]
+pub trait TableExtension: Sized + Send + Sync + Unpin + 'static {
+    /// The extended table.
+    type Target: Table;
+    /// The added columns and indexes.
+    const EXTENSION: &'static Extension;
+    /// Binds the added columns, in declared order.
+    fn bind(&self, args: &mut Args) -> BindResult;
+    /// Decodes the added columns, selected in declared order.
+    fn decode(row: RowRef<'_>) -> Result<Self, sqlx::Error>;
+}
+
+/// Marks column types that `like` applies to.
+pub trait Text {}
+impl Text for String {}
+
+/// A filter on table `T`'s rows.
+pub struct Expr<T> {
+    pub(crate) node: Node,
+    _table: PhantomData<fn() -> T>,
+}
+
+impl<T> std::fmt::Debug for Expr<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Expr").finish_non_exhaustive()
+    }
+}
+
+pub(crate) enum Node {
+    Cmp {
+        col: &'static ColumnDef,
+        op: &'static str,
+        value: Box<dyn Value>,
+    },
+    Null {
+        col: &'static ColumnDef,
+        negated: bool,
+    },
+    In {
+        col: &'static ColumnDef,
+        values: Vec<Box<dyn Value>>,
+    },
+    And(Box<Node>, Box<Node>),
+    Or(Box<Node>, Box<Node>),
+    Not(Box<Node>),
+    All,
+}
+
+impl<T> Expr<T> {
+    fn new(node: Node) -> Self {
+        Expr {
+            node,
+            _table: PhantomData,
+        }
+    }
+
+    /// Matches every row (for an explicit "update or delete everything").
+    pub fn all() -> Self {
+        Expr::new(Node::All)
+    }
+
+    /// Both conditions.
+    pub fn and(self, other: Expr<T>) -> Self {
+        Expr::new(Node::And(Box::new(self.node), Box::new(other.node)))
+    }
+
+    /// Either condition.
+    pub fn or(self, other: Expr<T>) -> Self {
+        Expr::new(Node::Or(Box::new(self.node), Box::new(other.node)))
+    }
+
+    /// The opposite condition.
+    #[allow(clippy::should_implement_trait)]
+    pub fn not(self) -> Self {
+        Expr::new(Node::Not(Box::new(self.node)))
+    }
+}
+
+/// A sort key: a column, ascending or descending.
+#[derive(Debug, Clone, Copy)]
+pub struct Order<T> {
+    pub(crate) col: &'static ColumnDef,
+    pub(crate) desc: bool,
+    _table: PhantomData<fn() -> T>,
+}
+
+/// Filter and ordering methods on every column handle.
+pub trait ColumnExt: Column {
+    fn eq(self, v: impl Into<Self::Param>) -> Expr<Self::Table> {
+        cmp::<Self>("=", v.into())
+    }
+    fn ne(self, v: impl Into<Self::Param>) -> Expr<Self::Table> {
+        cmp::<Self>("<>", v.into())
+    }
+    fn lt(self, v: impl Into<Self::Param>) -> Expr<Self::Table> {
+        cmp::<Self>("<", v.into())
+    }
+    fn le(self, v: impl Into<Self::Param>) -> Expr<Self::Table> {
+        cmp::<Self>("<=", v.into())
+    }
+    fn gt(self, v: impl Into<Self::Param>) -> Expr<Self::Table> {
+        cmp::<Self>(">", v.into())
+    }
+    fn ge(self, v: impl Into<Self::Param>) -> Expr<Self::Table> {
+        cmp::<Self>(">=", v.into())
+    }
+    /// `LIKE`, case-sensitive on every dialect (`%` and `_` are wildcards).
+    fn like(self, pattern: impl Into<String>) -> Expr<Self::Table>
+    where
+        Self::Param: Text,
+    {
+        Expr::new(Node::Cmp {
+            col: Self::DEF,
+            op: "LIKE",
+            value: Box::new(pattern.into()),
+        })
+    }
+    fn is_null(self) -> Expr<Self::Table> {
+        Expr::new(Node::Null {
+            col: Self::DEF,
+            negated: false,
+        })
+    }
+    fn is_not_null(self) -> Expr<Self::Table> {
+        Expr::new(Node::Null {
+            col: Self::DEF,
+            negated: true,
+        })
+    }
+    /// `IN (...)`; an empty list matches no row.
+    fn in_list<V: Into<Self::Param>>(
+        self,
+        values: impl IntoIterator<Item = V>,
+    ) -> Expr<Self::Table> {
+        let values = values
+            .into_iter()
+            .map(|v| Box::new(v.into()) as Box<dyn Value>)
+            .collect();
+        Expr::new(Node::In {
+            col: Self::DEF,
+            values,
+        })
+    }
+    fn asc(self) -> Order<Self::Table> {
+        Order {
+            col: Self::DEF,
+            desc: false,
+            _table: PhantomData,
+        }
+    }
+    fn desc(self) -> Order<Self::Table> {
+        Order {
+            col: Self::DEF,
+            desc: true,
+            _table: PhantomData,
+        }
+    }
+}
+
+impl<C: Column> ColumnExt for C {}
+
+fn cmp<C: Column>(op: &'static str, v: C::Param) -> Expr<C::Table> {
+    Expr::new(Node::Cmp {
+        col: C::DEF,
+        op,
+        value: Box::new(v),
+    })
+}

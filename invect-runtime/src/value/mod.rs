@@ -1,0 +1,170 @@
+//! How each supported Rust type is bound and decoded, per dialect.
+//!
+//! One trait per dialect (in that dialect's file) does the work; [`Value`]
+//! is any type all three know. Storage follows DESIGN.md's mapping: on SQLite
+//! dates are ISO-8601 text with milliseconds and UUIDs hyphenated text.
+
+mod mysql;
+mod postgres;
+mod sqlite;
+
+pub use mysql::MySqlValue;
+pub use postgres::PgValue;
+pub use sqlite::SqliteValue;
+
+use chrono::{DateTime, SubsecRound, Utc};
+
+/// The error type sqlx uses for encoding failures.
+pub type BoxDynError = Box<dyn std::error::Error + Send + Sync + 'static>;
+
+/// A Rust type that can be a column value on every dialect.
+pub trait Value: SqliteValue + PgValue + MySqlValue + Send + Sync {}
+impl<T: SqliteValue + PgValue + MySqlValue + Send + Sync> Value for T {}
+
+/// Dates are stored with millisecond precision everywhere; truncating before
+/// binding makes every dialect store (and read back) the same instant.
+pub(crate) fn to_millis(dt: &DateTime<Utc>) -> DateTime<Utc> {
+    dt.trunc_subsecs(3)
+}
+
+/// The text form of a date on SQLite: `2026-01-02T03:04:05.678Z`.
+pub(crate) fn date_text(dt: &DateTime<Utc>) -> String {
+    dt.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
+}
+
+/// Parses a date written by Invect, by SQLite's `strftime`, or by
+/// `CURRENT_TIMESTAMP` (`2026-01-02 03:04:05`, taken as UTC).
+pub(crate) fn parse_date_text(s: &str) -> Result<DateTime<Utc>, BoxDynError> {
+    if let Ok(dt) = DateTime::parse_from_rfc3339(s) {
+        return Ok(dt.with_timezone(&Utc));
+    }
+    let naive = chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S%.f")
+        .map_err(|e| format!("{s:?} is not an ISO-8601 date: {e}"))?;
+    Ok(naive.and_utc())
+}
+
+/// A Rust enum stored as one of its variant names (derive it with
+/// `#[derive(InvectEnum)]`).
+pub trait InvectEnum: Sized + Send + Sync + 'static {
+    /// The stored names, in declaration order.
+    const VARIANTS: &'static [&'static str];
+    /// The enum type's name (PostgreSQL `CREATE TYPE`): the Rust name in snake_case.
+    const TYPE_NAME: &'static str;
+    /// The enum type as schema metadata.
+    const ENUM_DEF: invect_schema::EnumDef;
+    fn as_str(&self) -> &'static str;
+    fn from_str(s: &str) -> Option<Self>;
+}
+
+/// Decodes a stored enum name, naming the bad value if it is not a variant.
+pub(crate) fn enum_from_str<E: InvectEnum>(s: &str) -> Result<E, BoxDynError> {
+    E::from_str(s).ok_or_else(|| {
+        format!(
+            "{s:?} is not a value of enum `{}` (expected one of {:?})",
+            E::TYPE_NAME,
+            E::VARIANTS
+        )
+        .into()
+    })
+}
+
+/// Implements the three dialect traits for a `#[derive(InvectEnum)]` type.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __impl_enum_value {
+    ($ty:ty) => {
+        impl $crate::value::SqliteValue for $ty {
+            fn bind_sqlite(
+                &self,
+                a: &mut $crate::__private::SqliteArguments,
+            ) -> $crate::value::BindResult {
+                $crate::__private::Arguments::add(a, <$ty as $crate::InvectEnum>::as_str(self))
+            }
+            fn bind_null_sqlite(
+                a: &mut $crate::__private::SqliteArguments,
+            ) -> $crate::value::BindResult {
+                $crate::__private::Arguments::add(a, None::<&str>)
+            }
+            fn decode_sqlite(
+                row: &$crate::__private::SqliteRow,
+                i: usize,
+            ) -> Result<Self, $crate::__private::SqlxError> {
+                $crate::value::decode_enum_sqlite(row, i)
+            }
+        }
+        impl $crate::value::PgValue for $ty {
+            fn bind_pg(&self, a: &mut $crate::__private::PgArguments) -> $crate::value::BindResult {
+                $crate::__private::Arguments::add(a, <$ty as $crate::InvectEnum>::as_str(self))
+            }
+            fn bind_null_pg(a: &mut $crate::__private::PgArguments) -> $crate::value::BindResult {
+                $crate::__private::Arguments::add(a, None::<&str>)
+            }
+            fn decode_pg(
+                row: &$crate::__private::PgRow,
+                i: usize,
+            ) -> Result<Self, $crate::__private::SqlxError> {
+                $crate::value::decode_enum_pg(row, i)
+            }
+        }
+        impl $crate::value::MySqlValue for $ty {
+            fn bind_mysql(
+                &self,
+                a: &mut $crate::__private::MySqlArguments,
+            ) -> $crate::value::BindResult {
+                $crate::__private::Arguments::add(a, <$ty as $crate::InvectEnum>::as_str(self))
+            }
+            fn bind_null_mysql(
+                a: &mut $crate::__private::MySqlArguments,
+            ) -> $crate::value::BindResult {
+                $crate::__private::Arguments::add(a, None::<&str>)
+            }
+            fn decode_mysql(
+                row: &$crate::__private::MySqlRow,
+                i: usize,
+            ) -> Result<Self, $crate::__private::SqlxError> {
+                $crate::value::decode_enum_mysql(row, i)
+            }
+        }
+    };
+}
+
+pub use mysql::decode_enum_mysql;
+pub use postgres::decode_enum_pg;
+pub use sqlite::decode_enum_sqlite;
+
+/// What binding one value returns.
+pub type BindResult = Result<(), BoxDynError>;
+
+/// A decode error for column `i`.
+pub(crate) fn decode_error(i: usize, source: BoxDynError) -> sqlx::Error {
+    sqlx::Error::ColumnDecode {
+        index: format!("{i}"),
+        source,
+    }
+}
+
+/// Implements a dialect trait for `Option<T>`: NULL when `None`.
+macro_rules! impl_option {
+    ($trait:ident, $bind:ident, $null:ident, $decode:ident, $args:ty, $row:ty) => {
+        impl<T: $trait> $trait for Option<T> {
+            fn $bind(&self, a: &mut $args) -> $crate::value::BindResult {
+                match self {
+                    Some(v) => v.$bind(a),
+                    None => T::$null(a),
+                }
+            }
+            fn $null(a: &mut $args) -> $crate::value::BindResult {
+                T::$null(a)
+            }
+            fn $decode(row: &$row, i: usize) -> Result<Self, sqlx::Error> {
+                use sqlx::{Row, ValueRef};
+                if row.try_get_raw(i)?.is_null() {
+                    Ok(None)
+                } else {
+                    T::$decode(row, i).map(Some)
+                }
+            }
+        }
+    };
+}
+pub(crate) use impl_option;
