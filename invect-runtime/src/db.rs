@@ -49,14 +49,26 @@ impl Db {
             let opts = MySqlConnectOptions::from_str(url)
                 .map_err(|e| bad(e.to_string()))?
                 .timezone(Some("+00:00".to_string()));
-            Pool::Mysql(pool_options::<MySql>().connect_with(opts).await?)
+            let pool = pool_options::<MySql>()
+                .after_connect(|conn, _| {
+                    Box::pin(async move {
+                        // Strict mode: an oversized or invalid value is an error, never silently cut.
+                        sqlx::Executor::execute(&mut *conn, STRICT_MODE).await?;
+                        Ok(())
+                    })
+                })
+                .connect_with(opts)
+                .await?;
+            Pool::Mysql(pool)
         } else {
             let opts = SqliteConnectOptions::from_str(url)
                 .map_err(|e| bad(e.to_string()))?
                 .create_if_missing(true)
                 .foreign_keys(true)
                 .journal_mode(SqliteJournalMode::Wal)
-                .busy_timeout(Duration::from_secs(10));
+                .busy_timeout(Duration::from_secs(10))
+                // LIKE is case-sensitive on PostgreSQL and on MySQL's utf8mb4_bin; match them.
+                .pragma("case_sensitive_like", "ON");
             Pool::Sqlite(pool_options::<Sqlite>().connect_with(opts).await?)
         };
         Ok(Db { pool })
@@ -99,6 +111,10 @@ impl Db {
         }
     }
 }
+
+/// Adds strict mode to whatever SQL mode the server gives the session.
+const STRICT_MODE: &str =
+    "SET SESSION sql_mode = CONCAT_WS(',', @@SESSION.sql_mode, 'STRICT_ALL_TABLES')";
 
 fn pool_options<DB: sqlx::Database>() -> sqlx::pool::PoolOptions<DB> {
     sqlx::pool::PoolOptions::new().acquire_timeout(Duration::from_secs(10))
