@@ -90,7 +90,9 @@ fn read_field(cx: &mut Ctxt, f: &syn::Field) -> Field {
         .clone()
         .unwrap_or_else(|| Ident::new("_", proc_macro2::Span::call_site()));
     let field_type = field_type(&f.ty, attrs.is_enum);
-    if field_type.is_none() {
+    if attrs.is_enum && crate::types::field_type(&f.ty, false).is_some() {
+        cx.error_at(&f.ty, "`enum` is for types with #[derive(InvectEnum)]; this type already maps to a column type, so remove `enum`");
+    } else if field_type.is_none() {
         cx.error_at(
             &f.ty,
             format!("unsupported field type for an Invect column; supported: {SUPPORTED}"),

@@ -115,15 +115,20 @@ pub fn parse_table(cx: &mut Ctxt, args: TokenStream) -> TableAttrs {
 use syn::spanned::Spanned;
 
 fn ident_list(meta: &ParseNestedMeta) -> syn::Result<Vec<Ident>> {
-    let mut idents = Vec::new();
-    meta.parse_nested_meta(|inner| {
-        idents.push(inner.path.require_ident()?.clone());
-        Ok(())
-    })?;
+    let content;
+    syn::parenthesized!(content in meta.input);
+    let idents = syn::punctuated::Punctuated::<Ident, syn::Token![,]>::parse_terminated(&content)?;
     if idents.is_empty() {
-        return Err(meta.error("list at least one field, e.g. `(flow_id, version)`"));
+        return Err(syn::Error::new(
+            meta.path.span(),
+            format!(
+                "`{}()` lists no fields; name at least one, e.g. `{}(flow_id, version)`",
+                key(meta),
+                key(meta)
+            ),
+        ));
     }
-    Ok(idents)
+    Ok(idents.into_iter().collect())
 }
 
 /// Parses every `#[invect(...)]` on a field.

@@ -10,11 +10,15 @@ use crate::ctxt::Ctxt;
 use crate::symbol::ON_DELETE_VALUES;
 use crate::types::Kind;
 
-/// Runs every rule.
+/// Runs every rule. After a parse error (a misspelled `primary_key`, a
+/// tuple struct) the key rule is skipped: its complaint would only echo it.
 pub fn check(cx: &mut Ctxt, m: &Model) {
+    let parsed_cleanly = !cx.has_errors();
     check_names(cx, m);
     check_duplicate_columns(cx, m);
-    check_primary_key(cx, m);
+    if parsed_cleanly {
+        check_primary_key(cx, m);
+    }
     check_field_lists(cx, m);
     check_field_attrs(cx, m);
     check_extension_columns(cx, m);

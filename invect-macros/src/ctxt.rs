@@ -24,6 +24,11 @@ impl Ctxt {
         }
     }
 
+    /// Whether anything was reported yet.
+    pub fn has_errors(&self) -> bool {
+        self.errors.is_some()
+    }
+
     /// Every error so far, combined, if there was one.
     pub fn finish(self) -> Result<(), syn::Error> {
         self.errors.map_or(Ok(()), Err)

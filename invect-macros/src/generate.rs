@@ -35,10 +35,22 @@ pub fn expand(args: TokenStream, input: TokenStream) -> TokenStream {
         Err(err) => {
             let item = &model.item;
             let err = err.to_compile_error();
-            quote!(#item #err)
+            let uses = mention_paths(&model);
+            quote!(#item #err #uses)
         }
         Ok(()) if model.attrs.extends.is_some() => crate::generate::extension(&model),
         Ok(()) => table(&model),
+    }
+}
+
+/// Mentions the `references` and `extends` paths so that, when the macro
+/// reports an error, the user's imports of them are not flagged as unused.
+fn mention_paths(m: &Model) -> TokenStream {
+    let refs = m.fields.iter().filter_map(|f| f.attrs.references.as_ref());
+    let ext = m.attrs.extends.iter();
+    quote! {
+        #(const _: () = { let _ = #refs; };)*
+        #(const _: ::core::marker::PhantomData<#ext> = ::core::marker::PhantomData;)*
     }
 }
 
@@ -214,8 +226,12 @@ fn assertions(m: &Model) -> TokenStream {
         let Some(ft) = &f.field_type else { continue };
         let inner = &ft.inner;
         if let (Kind::Enum, Some((DefaultAttr::Str(v), span))) = (&ft.kind, &f.attrs.default) {
+            let ty_name = crate::types::type_ident(inner)
+                .map(|i| i.to_string())
+                .unwrap_or_default();
             let msg = format!(
-                "default {v:?} of column `{}` is not a value of its enum",
+                "default {v:?} of column `{}` is not a stored name of enum `{ty_name}`; \
+                 use a variant's stored name (its name after #[invect(rename_all)] or #[invect(rename)])",
                 f.column
             );
             out.push(quote_spanned! {*span=>

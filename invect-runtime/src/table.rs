@@ -49,6 +49,11 @@ pub trait Table: Sized + Send + Sync + Unpin + 'static {
 }
 
 /// A typed column handle, like `flows::name`.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a column handle",
+    label = "expected `table_module::column`",
+    note = "`references` and filters take a column handle from a table's module, e.g. `flows::id`"
+)]
 pub trait Column: Copy + Send + Sync + 'static {
     type Table: Table;
     /// The field's type (an `Option` for a nullable column).

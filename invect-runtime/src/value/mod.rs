@@ -45,6 +45,11 @@ pub(crate) fn parse_date_text(s: &str) -> Result<DateTime<Utc>, BoxDynError> {
 
 /// A Rust enum stored as one of its variant names (derive it with
 /// `#[derive(InvectEnum)]`).
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an InvectEnum",
+    label = "an `enum` column needs a type with #[derive(InvectEnum)]",
+    note = "derive it on a fieldless enum: #[derive(InvectEnum)]"
+)]
 pub trait InvectEnum: Sized + Send + Sync + 'static {
     /// The stored names, in declaration order.
     const VARIANTS: &'static [&'static str];

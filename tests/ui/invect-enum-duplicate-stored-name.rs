@@ -1,0 +1,10 @@
+use invect_runtime::prelude::*;
+
+#[derive(InvectEnum)]
+#[invect(rename_all = "lowercase")]
+pub enum Level {
+    Info,
+    INFO,
+}
+
+fn main() {}

@@ -1,0 +1,9 @@
+use invect_runtime::prelude::*;
+
+#[derive(InvectEnum)]
+pub enum Level {
+    Info,
+    Custom(String),
+}
+
+fn main() {}

@@ -1,0 +1,11 @@
+use invect_runtime::prelude::*;
+
+#[invect_table(name = "audit_logs")]
+pub struct AuditLog {
+    #[invect(primary_key)]
+    pub id: String,
+    #[invect(max_length = 64)]
+    pub attempts: i32,
+}
+
+fn main() {}

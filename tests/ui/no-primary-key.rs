@@ -1,0 +1,9 @@
+use invect_runtime::prelude::*;
+
+#[invect_table(name = "audit_logs")]
+pub struct AuditLog {
+    pub id: String,
+    pub action: String,
+}
+
+fn main() {}

@@ -1,0 +1,13 @@
+use invect_runtime::prelude::*;
+
+use invect_runtime::core::flows;
+
+#[invect_table(name = "audit_logs")]
+pub struct AuditLog {
+    #[invect(primary_key)]
+    pub id: String,
+    #[invect(references = flows::uuid)]
+    pub flow_id: String,
+}
+
+fn main() {}

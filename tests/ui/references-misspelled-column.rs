@@ -1,0 +1,12 @@
+use invect_runtime::prelude::*;
+use invect_runtime::core::flows;
+
+#[invect_table(name = "audit_logs")]
+pub struct AuditLog {
+    #[invect(primary_key)]
+    pub id: String,
+    #[invect(references = flows::nam)]
+    pub flow_name: String,
+}
+
+fn main() {}
