@@ -66,9 +66,7 @@ impl Db {
                 .create_if_missing(true)
                 .foreign_keys(true)
                 .journal_mode(SqliteJournalMode::Wal)
-                .busy_timeout(Duration::from_secs(10))
-                // LIKE is case-sensitive on PostgreSQL and on MySQL's utf8mb4_bin; match them.
-                .pragma("case_sensitive_like", "ON");
+                .busy_timeout(Duration::from_secs(10));
             Pool::Sqlite(pool_options::<Sqlite>().connect_with(opts).await?)
         };
         Ok(Db { pool })

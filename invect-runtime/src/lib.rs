@@ -29,7 +29,7 @@ pub use error::{Error, Result};
 pub use executor::{Args, Executor, RowRef, Sql};
 pub use invect_macros::{InvectEnum, invect_table};
 pub use invect_schema as schema;
-pub use table::{Column, ColumnExt, Expr, Order, Table, TableExtension, Text};
+pub use table::{Column, ColumnExt, Expr, Order, Ordered, Table, TableExtension, Text};
 pub use value::{InvectEnum, Value};
 
 /// `use invect_runtime::prelude::*;` brings the macro, the handle types and

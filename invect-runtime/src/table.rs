@@ -83,6 +83,21 @@ pub trait TableExtension: Sized + Send + Sync + Unpin + 'static {
 pub trait Text {}
 impl Text for String {}
 
+/// Marks column types that sort the same way on every dialect, so `lt`,
+/// `le`, `gt`, `ge`, `asc` and `desc` apply. Enums are left out: SQLite
+/// stores them as text and would sort alphabetically, not in declared order.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` columns cannot be compared with <, >, or sorted",
+    note = "enums and JSON sort differently across SQLite, PostgreSQL and MySQL; filter them with eq, ne or in_list"
+)]
+pub trait Ordered {}
+impl Ordered for String {}
+impl Ordered for i32 {}
+impl Ordered for i64 {}
+impl Ordered for bool {}
+impl Ordered for chrono::DateTime<chrono::Utc> {}
+impl Ordered for uuid::Uuid {}
+
 /// A filter on table `T`'s rows.
 pub struct Expr<T> {
     pub(crate) node: Node,
@@ -104,6 +119,10 @@ pub(crate) enum Node {
     Null {
         col: &'static ColumnDef,
         negated: bool,
+    },
+    Like {
+        col: &'static ColumnDef,
+        pattern: String,
     },
     In {
         col: &'static ColumnDef,
@@ -161,16 +180,28 @@ pub trait ColumnExt: Column {
     fn ne(self, v: impl Into<Self::Param>) -> Expr<Self::Table> {
         cmp::<Self>("<>", v.into())
     }
-    fn lt(self, v: impl Into<Self::Param>) -> Expr<Self::Table> {
+    fn lt(self, v: impl Into<Self::Param>) -> Expr<Self::Table>
+    where
+        Self::Param: Ordered,
+    {
         cmp::<Self>("<", v.into())
     }
-    fn le(self, v: impl Into<Self::Param>) -> Expr<Self::Table> {
+    fn le(self, v: impl Into<Self::Param>) -> Expr<Self::Table>
+    where
+        Self::Param: Ordered,
+    {
         cmp::<Self>("<=", v.into())
     }
-    fn gt(self, v: impl Into<Self::Param>) -> Expr<Self::Table> {
+    fn gt(self, v: impl Into<Self::Param>) -> Expr<Self::Table>
+    where
+        Self::Param: Ordered,
+    {
         cmp::<Self>(">", v.into())
     }
-    fn ge(self, v: impl Into<Self::Param>) -> Expr<Self::Table> {
+    fn ge(self, v: impl Into<Self::Param>) -> Expr<Self::Table>
+    where
+        Self::Param: Ordered,
+    {
         cmp::<Self>(">=", v.into())
     }
     /// `LIKE`, case-sensitive on every dialect (`%` and `_` are wildcards).
@@ -178,10 +209,9 @@ pub trait ColumnExt: Column {
     where
         Self::Param: Text,
     {
-        Expr::new(Node::Cmp {
+        Expr::new(Node::Like {
             col: Self::DEF,
-            op: "LIKE",
-            value: Box::new(pattern.into()),
+            pattern: pattern.into(),
         })
     }
     fn is_null(self) -> Expr<Self::Table> {
@@ -210,14 +240,20 @@ pub trait ColumnExt: Column {
             values,
         })
     }
-    fn asc(self) -> Order<Self::Table> {
+    fn asc(self) -> Order<Self::Table>
+    where
+        Self::Param: Ordered,
+    {
         Order {
             col: Self::DEF,
             desc: false,
             _table: PhantomData,
         }
     }
-    fn desc(self) -> Order<Self::Table> {
+    fn desc(self) -> Order<Self::Table>
+    where
+        Self::Param: Ordered,
+    {
         Order {
             col: Self::DEF,
             desc: true,

@@ -91,6 +91,12 @@ impl SqlWriter {
                 self.push(&format!(" {op} "));
                 self.value(col, value.as_ref())?;
             }
+            Node::Like { col, pattern } => {
+                self.column(col);
+                let (op, pattern) = self.d.like(pattern);
+                self.push(op);
+                self.value(col, &pattern)?;
+            }
             Node::Null { col, negated } => {
                 self.column(col);
                 self.push(if *negated { " IS NOT NULL" } else { " IS NULL" });

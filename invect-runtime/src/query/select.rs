@@ -95,6 +95,8 @@ impl<T: Table> Select<T> {
             w.push(if i == 0 { " ORDER BY " } else { ", " });
             w.column(col);
             w.push(if *desc { " DESC" } else { " ASC" });
+            let nulls = w.dialect().nulls_order(*desc);
+            w.push(nulls);
         }
         let limit = match (self.limit, limit_override) {
             (Some(a), Some(b)) => Some(a.min(b)),

@@ -48,11 +48,13 @@ fn parse_text<T>(
 }
 
 impl MySqlValue for DateTime<Utc> {
+    /// Sent as a DATETIME (naive UTC): sqlx sends `DateTime<Utc>` as a
+    /// TIMESTAMP, which MariaDB turns into NULL outside 1970–2038.
     fn bind_mysql(&self, a: &mut MySqlArguments) -> BindResult {
-        a.add(to_millis(self))
+        a.add(to_millis(self).naive_utc())
     }
     fn bind_null_mysql(a: &mut MySqlArguments) -> BindResult {
-        a.add(None::<DateTime<Utc>>)
+        a.add(None::<chrono::NaiveDateTime>)
     }
     fn decode_mysql(row: &MySqlRow, i: usize) -> Result<Self, sqlx::Error> {
         row.try_get(i)

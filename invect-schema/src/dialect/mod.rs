@@ -212,6 +212,17 @@ pub trait Dialect: Sync {
         self.function_default(&DefaultValue::Uuid).is_none() || !self.has_returning()
     }
 
+    /// The operator and the pattern for a case-sensitive SQL `LIKE` pattern.
+    fn like(&self, pattern: &str) -> (&'static str, String) {
+        (" LIKE ", pattern.to_string())
+    }
+
+    /// Words after `ASC`/`DESC` so NULL sorts first ascending and last
+    /// descending, as SQLite and MySQL do by themselves.
+    fn nulls_order(&self, _desc: bool) -> &'static str {
+        ""
+    }
+
     /// The `LIMIT` word that means "no limit", for an `OFFSET` on its own.
     fn unlimited(&self) -> &'static str {
         "-1"

@@ -41,6 +41,10 @@ impl Dialect for Postgres {
         }
     }
 
+    fn nulls_order(&self, desc: bool) -> &'static str {
+        if desc { " NULLS LAST" } else { " NULLS FIRST" }
+    }
+
     fn unlimited(&self) -> &'static str {
         "ALL"
     }

@@ -30,6 +30,25 @@ impl Dialect for Sqlite {
         }
     }
 
+    /// SQLite's LIKE ignores ASCII case; GLOB does not. `%`/`_` become `*`/`?`
+    /// and GLOB's own metacharacters are bracketed to stay literal.
+    fn like(&self, pattern: &str) -> (&'static str, String) {
+        let mut glob = String::with_capacity(pattern.len());
+        for c in pattern.chars() {
+            match c {
+                '%' => glob.push('*'),
+                '_' => glob.push('?'),
+                '*' | '?' | '[' => {
+                    glob.push('[');
+                    glob.push(c);
+                    glob.push(']');
+                }
+                c => glob.push(c),
+            }
+        }
+        (" GLOB ", glob)
+    }
+
     fn bool_literal(&self, b: bool) -> &'static str {
         if b { "1" } else { "0" }
     }
