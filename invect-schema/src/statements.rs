@@ -31,8 +31,8 @@ pub fn table_statements(d: &dyn Dialect, t: &TableDef) -> TableStatements<String
     let select = format!("SELECT {} FROM {table}", columns.join(", "));
     let key = key_columns(t);
     let insert = format!(
-        "INSERT INTO {table} ({}) VALUES ({}){}",
-        columns.join(", "),
+        "{}({}){}",
+        insert_head(d, t),
         insert_values(d, t.columns.iter(), 1),
         if d.has_returning() {
             format!(" RETURNING {}", columns.join(", "))
@@ -64,6 +64,16 @@ pub fn table_statements(d: &dyn Dialect, t: &TableDef) -> TableStatements<String
         insert,
         select,
     }
+}
+
+/// `INSERT INTO "t" ("a", "b") VALUES `: the head of single- and multi-row inserts.
+pub fn insert_head(d: &dyn Dialect, t: &TableDef) -> String {
+    let columns: Vec<String> = t.columns.iter().map(|c| d.quote(&c.name)).collect();
+    format!(
+        "INSERT INTO {} ({}) VALUES ",
+        d.quote(&t.name),
+        columns.join(", ")
+    )
 }
 
 /// The primary key columns, in key order.
@@ -99,12 +109,12 @@ fn insert_value(d: &dyn Dialect, c: &ColumnDef, n: usize) -> String {
 }
 
 /// `"a" = ?, "b" = ?` numbering from `first`.
-fn assignments(d: &dyn Dialect, cols: &[&ColumnDef], first: usize) -> String {
+pub fn assignments(d: &dyn Dialect, cols: &[&ColumnDef], first: usize) -> String {
     equalities(d, cols, first).join(", ")
 }
 
 /// `"a" = ? AND "b" = ?` numbering from `first`.
-fn key_condition(d: &dyn Dialect, key: &[&ColumnDef], first: usize) -> String {
+pub fn key_condition(d: &dyn Dialect, key: &[&ColumnDef], first: usize) -> String {
     equalities(d, key, first).join(" AND ")
 }
 

@@ -10,7 +10,7 @@ pub use write::{
     update,
 };
 
-use invect_schema::{ColumnDef, Dialect, TableDef};
+use invect_schema::{ColumnDef, Dialect};
 
 use crate::error::{Error, Result};
 use crate::executor::Args;
@@ -23,12 +23,12 @@ pub(crate) struct SqlWriter {
     pub sql: String,
     pub args: Args,
     d: &'static dyn Dialect,
-    table: &'static TableDef,
+    table: &'static str,
     n: usize,
 }
 
 impl SqlWriter {
-    pub fn new(d: &'static dyn Dialect, table: &'static TableDef, base: &str) -> Self {
+    pub fn new(d: &'static dyn Dialect, table: &'static str, base: &str) -> Self {
         SqlWriter {
             sql: base.to_string(),
             args: Args::new(d.kind()),
@@ -43,7 +43,7 @@ impl SqlWriter {
         self.n += 1;
         self.sql.push_str(&self.d.placeholder(self.n, &col.ty));
         self.args.push(v).map_err(|source| Error::Bind {
-            table: static_name(self.table),
+            table: self.table,
             source,
         })
     }
@@ -57,7 +57,7 @@ impl SqlWriter {
                 .placeholder(self.n, &invect_schema::ColumnType::BigInt),
         );
         self.args.push(&v).map_err(|source| Error::Bind {
-            table: static_name(self.table),
+            table: self.table,
             source,
         })
     }
@@ -135,18 +135,10 @@ impl SqlWriter {
     }
 }
 
-/// Table names in errors: `'static` for macro-declared tables.
-fn static_name(t: &'static TableDef) -> &'static str {
-    match &t.name {
-        std::borrow::Cow::Borrowed(s) => s,
-        std::borrow::Cow::Owned(_) => "table",
-    }
-}
-
 /// A bind error for table `T`.
 pub(crate) fn bind_error<T: crate::Table>(source: crate::value::BoxDynError) -> Error {
     Error::Bind {
-        table: static_name(T::DEF),
+        table: T::NAME,
         source,
     }
 }

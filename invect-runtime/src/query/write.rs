@@ -21,20 +21,14 @@ pub async fn insert<T: Table>(mut e: impl Executor, mut new: T::New) -> Result<T
     T::bind_new(&new, &mut args).map_err(bind_error::<T>)?;
     if d.has_returning() {
         let row = e.fetch_optional(st.insert.into(), args, T::decode).await?;
-        return row.ok_or(Error::NotFound {
-            table: table_name::<T>(),
-        });
+        return row.ok_or(Error::NotFound { table: T::NAME });
     }
     e.execute(st.insert.into(), args).await?;
-    let key = T::new_key(&new).ok_or(Error::NotFound {
-        table: table_name::<T>(),
-    })?;
+    let key = T::new_key(&new).ok_or(Error::NotFound { table: T::NAME })?;
     let mut args = Args::new(kind);
     T::bind_key(&key, &mut args).map_err(bind_error::<T>)?;
     let row = e.fetch_optional(st.find.into(), args, T::decode).await?;
-    row.ok_or(Error::NotFound {
-        table: table_name::<T>(),
-    })
+    row.ok_or(Error::NotFound { table: T::NAME })
 }
 
 /// Most parameters one statement may bind, per dialect.
@@ -76,7 +70,7 @@ async fn insert_chunks<T: Table>(e: &mut impl Executor, mut rows: Vec<T::New>) -
     let kind = e.kind();
     let d = kind.dialect();
     let per_chunk = chunk_rows(kind, T::DEF.columns.len());
-    let head = insert_head(T::DEF, d);
+    let head = invect_schema::statements::insert_head(d, T::DEF);
     let mut total = 0;
     for chunk in rows.chunks_mut(per_chunk) {
         let mut sql = head.clone();
@@ -95,16 +89,6 @@ async fn insert_chunks<T: Table>(e: &mut impl Executor, mut rows: Vec<T::New>) -
         total += e.execute(sql.into(), args).await?;
     }
     Ok(total)
-}
-
-/// `INSERT INTO "t" ("a", "b") VALUES `.
-fn insert_head(t: &invect_schema::TableDef, d: &dyn invect_schema::Dialect) -> String {
-    let cols: Vec<String> = t.columns.iter().map(|c| d.quote(&c.name)).collect();
-    format!(
-        "INSERT INTO {} ({}) VALUES ",
-        d.quote(&t.name),
-        cols.join(", ")
-    )
 }
 
 /// The row with primary key `key`, if there is one.
@@ -137,7 +121,11 @@ pub async fn delete<T: Table>(mut e: impl Executor, key: &T::Key) -> Result<u64>
 pub async fn delete_where<T: Table>(mut e: impl Executor, filter: Expr<T>) -> Result<u64> {
     let kind = e.kind();
     let d = kind.dialect();
-    let mut w = SqlWriter::new(d, T::DEF, &format!("DELETE FROM {}", d.quote(&T::DEF.name)));
+    let mut w = SqlWriter::new(
+        d,
+        T::NAME,
+        &format!("DELETE FROM {}", d.quote(&T::DEF.name)),
+    );
     w.filter(&filter.node)?;
     e.execute(w.sql.into(), w.args).await
 }
@@ -182,7 +170,11 @@ impl<T: Table> UpdateWhere<T> {
         }
         let kind = e.kind();
         let d = kind.dialect();
-        let mut w = SqlWriter::new(d, T::DEF, &format!("UPDATE {} SET ", d.quote(&T::DEF.name)));
+        let mut w = SqlWriter::new(
+            d,
+            T::NAME,
+            &format!("UPDATE {} SET ", d.quote(&T::DEF.name)),
+        );
         for (i, (col, v)) in self.sets.iter().enumerate() {
             if i > 0 {
                 w.push(", ");
@@ -196,21 +188,13 @@ impl<T: Table> UpdateWhere<T> {
     }
 }
 
-fn table_name<T: Table>() -> &'static str {
-    match &T::DEF.name {
-        std::borrow::Cow::Borrowed(s) => s,
-        std::borrow::Cow::Owned(_) => "table",
-    }
-}
-
 /// The key condition of table `T`: `"a" = ? AND "b" = ?` numbered from `first`.
 fn key_condition<T: Table>(d: &dyn invect_schema::Dialect, first: usize) -> String {
-    invect_schema::statements::key_columns(T::DEF)
-        .iter()
-        .enumerate()
-        .map(|(i, c)| format!("{} = {}", d.quote(&c.name), d.placeholder(first + i, &c.ty)))
-        .collect::<Vec<_>>()
-        .join(" AND ")
+    invect_schema::statements::key_condition(
+        d,
+        &invect_schema::statements::key_columns(T::DEF),
+        first,
+    )
 }
 
 /// The columns extension `X` added to the row of its target with `key`.
@@ -245,17 +229,13 @@ pub async fn extension_set<X: TableExtension>(
 ) -> Result<u64> {
     let kind = e.kind();
     let d = kind.dialect();
-    let sets: Vec<String> = X::EXTENSION
-        .columns
-        .iter()
-        .enumerate()
-        .map(|(i, c)| format!("{} = {}", d.quote(&c.name), d.placeholder(i + 1, &c.ty)))
-        .collect();
+    let cols: Vec<&invect_schema::ColumnDef> = X::EXTENSION.columns.iter().collect();
+    let sets = invect_schema::statements::assignments(d, &cols, 1);
     let sql = format!(
         "UPDATE {} SET {} WHERE {}",
         d.quote(&X::Target::DEF.name),
-        sets.join(", "),
-        key_condition::<X::Target>(d, sets.len() + 1)
+        sets,
+        key_condition::<X::Target>(d, cols.len() + 1)
     );
     let mut args = Args::new(kind);
     value.bind(&mut args).map_err(bind_error::<X::Target>)?;
