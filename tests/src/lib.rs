@@ -22,17 +22,13 @@ pub mod catalog;
 
 use std::hash::{BuildHasher, Hasher, RandomState};
 use std::path::PathBuf;
-use std::str::FromStr;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use invect_schema::{DialectKind, Schema, render_schema};
-use sqlx::mysql::{MySqlConnectOptions, MySqlPoolOptions};
-use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::pool::PoolOptions;
 use sqlx::sqlite::{SqliteConnectOptions, SqlitePoolOptions};
-use sqlx::{
-    AssertSqlSafe, Connection, MySqlConnection, MySqlPool, PgConnection, PgPool, SqlitePool,
-};
+use sqlx::{AssertSqlSafe, ColumnIndex, Connection, Decode, Executor, Pool, Row, SqlitePool, Type};
 
 /// Environment variable holding the PostgreSQL URL (set by `scripts/services.sh`).
 pub const PG_URL_VAR: &str = "INVECT_TEST_PG_URL";
@@ -135,40 +131,92 @@ fn statement_failed(server: &str, index: usize, statement: &str, err: &sqlx::Err
     )
 }
 
-/// A fresh PostgreSQL database for one test; call [`PgTestDb::drop`] at the end.
+/// What differs between the two servers tests create databases on.
+pub trait Server: sqlx::Database {
+    /// The server's name in messages.
+    const LABEL: &'static str;
+    /// Lists the names of throwaway test databases.
+    const LIST_TEST_DATABASES: &'static str;
+    /// The test server's base URL; panics with instructions when unset.
+    fn base_url() -> String;
+    /// `CREATE DATABASE` for `name`.
+    fn create_sql(name: &str) -> String;
+    /// `DROP DATABASE IF EXISTS` for `name`, also while connections are open.
+    fn drop_sql(name: &str) -> String;
+}
+
+impl Server for sqlx::Postgres {
+    const LABEL: &'static str = "PostgreSQL";
+    const LIST_TEST_DATABASES: &'static str =
+        "SELECT datname::text FROM pg_database WHERE datname LIKE 'invect\\_t\\_%'";
+    fn base_url() -> String {
+        pg_url()
+    }
+    fn create_sql(name: &str) -> String {
+        format!("CREATE DATABASE \"{name}\"")
+    }
+    fn drop_sql(name: &str) -> String {
+        format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")
+    }
+}
+
+impl Server for sqlx::MySql {
+    const LABEL: &'static str = "MariaDB";
+    const LIST_TEST_DATABASES: &'static str = "SELECT CAST(SCHEMA_NAME AS CHAR) FROM information_schema.SCHEMATA \
+         WHERE SCHEMA_NAME LIKE 'invect\\_t\\_%'";
+    fn base_url() -> String {
+        mysql_url()
+    }
+    fn create_sql(name: &str) -> String {
+        format!("CREATE DATABASE `{name}`")
+    }
+    fn drop_sql(name: &str) -> String {
+        format!("DROP DATABASE IF EXISTS `{name}`")
+    }
+}
+
+/// A fresh database on a real server for one test; call `drop` at the end.
 #[derive(Debug)]
-pub struct PgTestDb {
+pub struct ServerTestDb<DB: Server> {
     /// The database's name.
     pub name: String,
     /// A URL that connects to this database.
     pub url: String,
     /// A pool connected to this database.
-    pub pool: PgPool,
+    pub pool: Pool<DB>,
     base_url: String,
 }
 
-impl PgTestDb {
-    /// Creates a uniquely named database through [`pg_url`] and connects to it.
-    pub async fn new() -> PgTestDb {
-        let base_url = pg_url();
-        let mut admin = pg_connect(&base_url).await;
-        sweep_stale_pg(&mut admin).await;
+/// A fresh PostgreSQL database for one test.
+pub type PgTestDb = ServerTestDb<sqlx::Postgres>;
+/// A fresh MariaDB/MySQL database for one test.
+pub type MySqlTestDb = ServerTestDb<sqlx::MySql>;
+
+impl<DB> ServerTestDb<DB>
+where
+    DB: Server,
+    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
+    usize: ColumnIndex<DB::Row>,
+    String: for<'r> Decode<'r, DB> + Type<DB>,
+{
+    /// Creates a uniquely named database through the server's base URL and connects to it.
+    pub async fn new() -> Self {
+        let base_url = DB::base_url();
+        let mut admin = admin_connect::<DB>(&base_url).await;
+        sweep_stale::<DB>(&mut admin).await;
         let name = unique_db_name();
-        sqlx::raw_sql(AssertSqlSafe(format!("CREATE DATABASE \"{name}\"")))
+        sqlx::raw_sql(AssertSqlSafe(DB::create_sql(&name)))
             .execute(&mut admin)
             .await
-            .unwrap_or_else(|e| panic!("cannot create PostgreSQL database {name}: {e}"));
+            .unwrap_or_else(|e| panic!("cannot create {} database {name}: {e}", DB::LABEL));
         let _ = admin.close().await;
-
         let url = url_with_database(&base_url, &name);
-        let options = PgConnectOptions::from_str(&url)
-            .unwrap_or_else(|e| panic!("bad PostgreSQL URL {url}: {e}"));
-        let pool = PgPoolOptions::new()
+        let pool = PoolOptions::<DB>::new()
             .max_connections(POOL_SIZE)
-            .connect_with(options)
+            .connect(&url)
             .await
-            .unwrap_or_else(|e| panic!("cannot connect to PostgreSQL database {name}: {e}"));
-        PgTestDb {
+            .unwrap_or_else(|e| panic!("cannot connect to {} database {name}: {e}", DB::LABEL));
+        ServerTestDb {
             name,
             url,
             pool,
@@ -178,23 +226,15 @@ impl PgTestDb {
 
     /// Executes each statement in order; panics naming the one that fails.
     pub async fn apply(&self, statements: &[String]) {
-        for (i, statement) in statements.iter().enumerate() {
-            if let Err(e) = sqlx::raw_sql(AssertSqlSafe(statement.clone()))
-                .execute(&self.pool)
-                .await
-            {
-                statement_failed("PostgreSQL", i, statement, &e);
-            }
-        }
+        apply_statements(&self.pool, DB::LABEL, statements).await;
     }
 
     /// Closes the pool and drops the database (best effort: errors are printed).
     pub async fn drop(self) {
         self.pool.close().await;
         let result = async {
-            let mut admin = PgConnection::connect(&self.base_url).await?;
-            let sql = format!("DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)", self.name);
-            sqlx::raw_sql(AssertSqlSafe(sql))
+            let mut admin = DB::Connection::connect(&self.base_url).await?;
+            sqlx::raw_sql(AssertSqlSafe(DB::drop_sql(&self.name)))
                 .execute(&mut admin)
                 .await?;
             admin.close().await
@@ -202,131 +242,58 @@ impl PgTestDb {
         .await;
         if let Err(e) = result {
             eprintln!(
-                "warning: could not drop PostgreSQL database {}: {e}",
+                "warning: could not drop {} database {}: {e}",
+                DB::LABEL,
                 self.name
             );
         }
     }
 }
 
-async fn pg_connect(url: &str) -> PgConnection {
-    PgConnection::connect(url).await.unwrap_or_else(|e| {
+async fn admin_connect<DB: Server>(url: &str) -> DB::Connection {
+    DB::Connection::connect(url).await.unwrap_or_else(|e| {
         panic!(
-            "cannot connect to PostgreSQL at {url}: {e}\n\
-             Is the server running? Run `bash scripts/test.sh` (or `source scripts/services.sh`)."
+            "cannot connect to {} at {url}: {e}\n\
+             Is the server running? Run `bash scripts/test.sh` (or `source scripts/services.sh`).",
+            DB::LABEL
         )
     })
 }
 
-/// Drops throwaway PostgreSQL databases left behind by runs over an hour ago.
-async fn sweep_stale_pg(admin: &mut PgConnection) {
-    let names: Vec<String> = sqlx::query_scalar(
-        "SELECT datname::text FROM pg_database WHERE datname LIKE 'invect\\_t\\_%'",
-    )
-    .fetch_all(&mut *admin)
-    .await
-    .unwrap_or_default();
-    for name in names.into_iter().filter(|n| is_stale(n)) {
-        let sql = format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
-        let _ = sqlx::raw_sql(AssertSqlSafe(sql)).execute(&mut *admin).await;
+/// Drops throwaway databases left behind by runs over an hour ago.
+async fn sweep_stale<DB>(admin: &mut DB::Connection)
+where
+    DB: Server,
+    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
+    usize: ColumnIndex<DB::Row>,
+    String: for<'r> Decode<'r, DB> + Type<DB>,
+{
+    let rows = sqlx::raw_sql(DB::LIST_TEST_DATABASES)
+        .fetch_all(&mut *admin)
+        .await
+        .unwrap_or_default();
+    let names = rows
+        .iter()
+        .filter_map(|r| r.try_get::<String, _>(0usize).ok());
+    for name in names.filter(|n| is_stale(n)).collect::<Vec<_>>() {
+        let _ = sqlx::raw_sql(AssertSqlSafe(DB::drop_sql(&name)))
+            .execute(&mut *admin)
+            .await;
     }
 }
 
-/// A fresh MariaDB/MySQL database for one test; call [`MySqlTestDb::drop`] at the end.
-#[derive(Debug)]
-pub struct MySqlTestDb {
-    /// The database's name.
-    pub name: String,
-    /// A URL that connects to this database.
-    pub url: String,
-    /// A pool connected to this database.
-    pub pool: MySqlPool,
-    base_url: String,
-}
-
-impl MySqlTestDb {
-    /// Creates a uniquely named database through [`mysql_url`] and connects to it.
-    pub async fn new() -> MySqlTestDb {
-        let base_url = mysql_url();
-        let mut admin = mysql_connect(&base_url).await;
-        sweep_stale_mysql(&mut admin).await;
-        let name = unique_db_name();
-        sqlx::raw_sql(AssertSqlSafe(format!("CREATE DATABASE `{name}`")))
-            .execute(&mut admin)
+/// Executes each statement in order on `pool`; panics naming the one that fails.
+async fn apply_statements<DB: sqlx::Database>(pool: &Pool<DB>, label: &str, statements: &[String])
+where
+    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
+{
+    for (i, statement) in statements.iter().enumerate() {
+        if let Err(e) = sqlx::raw_sql(AssertSqlSafe(statement.clone()))
+            .execute(pool)
             .await
-            .unwrap_or_else(|e| panic!("cannot create MariaDB database {name}: {e}"));
-        let _ = admin.close().await;
-
-        let url = url_with_database(&base_url, &name);
-        let options = MySqlConnectOptions::from_str(&url)
-            .unwrap_or_else(|e| panic!("bad MariaDB URL {url}: {e}"));
-        let pool = MySqlPoolOptions::new()
-            .max_connections(POOL_SIZE)
-            .connect_with(options)
-            .await
-            .unwrap_or_else(|e| panic!("cannot connect to MariaDB database {name}: {e}"));
-        MySqlTestDb {
-            name,
-            url,
-            pool,
-            base_url,
+        {
+            statement_failed(label, i, statement, &e);
         }
-    }
-
-    /// Executes each statement in order; panics naming the one that fails.
-    pub async fn apply(&self, statements: &[String]) {
-        for (i, statement) in statements.iter().enumerate() {
-            if let Err(e) = sqlx::raw_sql(AssertSqlSafe(statement.clone()))
-                .execute(&self.pool)
-                .await
-            {
-                statement_failed("MariaDB", i, statement, &e);
-            }
-        }
-    }
-
-    /// Closes the pool and drops the database (best effort: errors are printed).
-    pub async fn drop(self) {
-        self.pool.close().await;
-        let result = async {
-            let mut admin = MySqlConnection::connect(&self.base_url).await?;
-            let sql = format!("DROP DATABASE IF EXISTS `{}`", self.name);
-            sqlx::raw_sql(AssertSqlSafe(sql))
-                .execute(&mut admin)
-                .await?;
-            admin.close().await
-        }
-        .await;
-        if let Err(e) = result {
-            eprintln!(
-                "warning: could not drop MariaDB database {}: {e}",
-                self.name
-            );
-        }
-    }
-}
-
-async fn mysql_connect(url: &str) -> MySqlConnection {
-    MySqlConnection::connect(url).await.unwrap_or_else(|e| {
-        panic!(
-            "cannot connect to MariaDB at {url}: {e}\n\
-             Is the server running? Run `bash scripts/test.sh` (or `source scripts/services.sh`)."
-        )
-    })
-}
-
-/// Drops throwaway MariaDB databases left behind by runs over an hour ago.
-async fn sweep_stale_mysql(admin: &mut MySqlConnection) {
-    let names: Vec<String> = sqlx::query_scalar(
-        "SELECT CAST(SCHEMA_NAME AS CHAR) FROM information_schema.SCHEMATA \
-         WHERE SCHEMA_NAME LIKE 'invect\\_t\\_%'",
-    )
-    .fetch_all(&mut *admin)
-    .await
-    .unwrap_or_default();
-    for name in names.into_iter().filter(|n| is_stale(n)) {
-        let sql = format!("DROP DATABASE IF EXISTS `{name}`");
-        let _ = sqlx::raw_sql(AssertSqlSafe(sql)).execute(&mut *admin).await;
     }
 }
 
@@ -370,14 +337,7 @@ impl SqliteTestDb {
 
     /// Executes each statement in order; panics naming the one that fails.
     pub async fn apply(&self, statements: &[String]) {
-        for (i, statement) in statements.iter().enumerate() {
-            if let Err(e) = sqlx::raw_sql(AssertSqlSafe(statement.clone()))
-                .execute(&self.pool)
-                .await
-            {
-                statement_failed("SQLite", i, statement, &e);
-            }
-        }
+        apply_statements(&self.pool, "SQLite", statements).await;
     }
 
     /// Closes the pool and deletes the temporary directory (best effort).
