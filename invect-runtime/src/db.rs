@@ -1,6 +1,7 @@
 //! The database handle and transactions.
 
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use invect_schema::DialectKind;
@@ -15,6 +16,8 @@ use crate::error::{Error, Result};
 #[derive(Debug, Clone)]
 pub struct Db {
     pub(crate) pool: Pool,
+    /// Put before every Invect table and enum type name (`invect_` → `invect_flows`).
+    pub(crate) prefix: Option<Arc<str>>,
 }
 
 /// The pool of one dialect.
@@ -28,7 +31,14 @@ pub enum Pool {
 /// An open transaction; every query method accepts `&mut Tx`. Dropped
 /// without [`Tx::commit`], it rolls back.
 #[derive(Debug)]
-pub enum Tx {
+pub struct Tx {
+    pub(crate) conn: TxConn,
+    pub(crate) prefix: Option<Arc<str>>,
+}
+
+/// The transaction of one dialect.
+#[derive(Debug)]
+pub(crate) enum TxConn {
     Sqlite(Transaction<'static, Sqlite>),
     Postgres(Transaction<'static, Postgres>),
     Mysql(Transaction<'static, MySql>),
@@ -69,12 +79,25 @@ impl Db {
                 .busy_timeout(Duration::from_secs(10));
             Pool::Sqlite(pool_options::<Sqlite>().connect_with(opts).await?)
         };
-        Ok(Db { pool })
+        Ok(Db::from_pool(pool))
     }
 
     /// Wraps a pool made elsewhere (the application's own, say).
     pub fn from_pool(pool: Pool) -> Db {
-        Db { pool }
+        Db { pool, prefix: None }
+    }
+
+    /// The same database with every Invect table and enum type name prefixed,
+    /// so Invect's tables sit beside the application's own (`""` for none).
+    pub fn with_table_prefix(mut self, prefix: impl Into<String>) -> Db {
+        let prefix: String = prefix.into();
+        self.prefix = (!prefix.is_empty()).then(|| prefix.into());
+        self
+    }
+
+    /// The table prefix, `""` when there is none.
+    pub fn table_prefix(&self) -> &str {
+        self.prefix.as_deref().unwrap_or("")
     }
 
     /// The underlying pool, for statements Invect does not generate.
@@ -93,10 +116,14 @@ impl Db {
 
     /// Starts a transaction.
     pub async fn begin(&self) -> Result<Tx> {
-        Ok(match &self.pool {
-            Pool::Sqlite(p) => Tx::Sqlite(p.begin().await?),
-            Pool::Postgres(p) => Tx::Postgres(p.begin().await?),
-            Pool::Mysql(p) => Tx::Mysql(p.begin().await?),
+        let conn = match &self.pool {
+            Pool::Sqlite(p) => TxConn::Sqlite(p.begin().await?),
+            Pool::Postgres(p) => TxConn::Postgres(p.begin().await?),
+            Pool::Mysql(p) => TxConn::Mysql(p.begin().await?),
+        };
+        Ok(Tx {
+            conn,
+            prefix: self.prefix.clone(),
         })
     }
 
@@ -121,29 +148,29 @@ fn pool_options<DB: sqlx::Database>() -> sqlx::pool::PoolOptions<DB> {
 impl Tx {
     /// Which dialect this transaction speaks.
     pub fn kind(&self) -> DialectKind {
-        match self {
-            Tx::Sqlite(_) => DialectKind::Sqlite,
-            Tx::Postgres(_) => DialectKind::Postgres,
-            Tx::Mysql(_) => DialectKind::Mysql,
+        match self.conn {
+            TxConn::Sqlite(_) => DialectKind::Sqlite,
+            TxConn::Postgres(_) => DialectKind::Postgres,
+            TxConn::Mysql(_) => DialectKind::Mysql,
         }
     }
 
     /// Makes every change of the transaction permanent.
     pub async fn commit(self) -> Result<()> {
-        match self {
-            Tx::Sqlite(t) => t.commit().await?,
-            Tx::Postgres(t) => t.commit().await?,
-            Tx::Mysql(t) => t.commit().await?,
+        match self.conn {
+            TxConn::Sqlite(t) => t.commit().await?,
+            TxConn::Postgres(t) => t.commit().await?,
+            TxConn::Mysql(t) => t.commit().await?,
         }
         Ok(())
     }
 
     /// Discards every change of the transaction.
     pub async fn rollback(self) -> Result<()> {
-        match self {
-            Tx::Sqlite(t) => t.rollback().await?,
-            Tx::Postgres(t) => t.rollback().await?,
-            Tx::Mysql(t) => t.rollback().await?,
+        match self.conn {
+            TxConn::Sqlite(t) => t.rollback().await?,
+            TxConn::Postgres(t) => t.rollback().await?,
+            TxConn::Mysql(t) => t.rollback().await?,
         }
         Ok(())
     }
@@ -151,22 +178,16 @@ impl Tx {
 
 impl From<SqlitePool> for Db {
     fn from(p: SqlitePool) -> Db {
-        Db {
-            pool: Pool::Sqlite(p),
-        }
+        Db::from_pool(Pool::Sqlite(p))
     }
 }
 impl From<PgPool> for Db {
     fn from(p: PgPool) -> Db {
-        Db {
-            pool: Pool::Postgres(p),
-        }
+        Db::from_pool(Pool::Postgres(p))
     }
 }
 impl From<MySqlPool> for Db {
     fn from(p: MySqlPool) -> Db {
-        Db {
-            pool: Pool::Mysql(p),
-        }
+        Db::from_pool(Pool::Mysql(p))
     }
 }

@@ -24,6 +24,15 @@ pub enum Error {
     /// The connection string or configuration is unusable.
     #[error("database `{id}`: {message}")]
     Config { id: String, message: String },
+    /// Push would have to change the database in a way it never does.
+    #[error("push refused, nothing was changed:\n{}", reasons.iter().map(|r| format!("  - {r}")).collect::<Vec<_>>().join("\n"))]
+    PushRefused { reasons: Vec<String> },
+    /// A schema statement failed; in a transaction everything before it was rolled back.
+    #[error("{source}\n  while running: {sql}")]
+    Statement { sql: String, source: Box<Error> },
+    /// The push/migration lock could not be taken.
+    #[error("{0}")]
+    Lock(String),
 }
 
 /// `Result` with the runtime's [`Error`].

@@ -2,6 +2,7 @@
 
 use std::borrow::Cow;
 use std::future::Future;
+use std::sync::Arc;
 
 use invect_schema::DialectKind;
 use sqlx::mysql::{MySqlArguments, MySqlRow};
@@ -9,7 +10,7 @@ use sqlx::postgres::{PgArguments, PgRow};
 use sqlx::sqlite::{SqliteArguments, SqliteRow};
 use sqlx::{AssertSqlSafe, SqlStr};
 
-use crate::db::{Db, Pool, Tx};
+use crate::db::{Db, Pool, Tx, TxConn};
 use crate::error::{Error, Result};
 use crate::value::{BindResult, Value};
 
@@ -80,6 +81,9 @@ pub trait Executor: Send {
 
     /// The pool, when not inside a transaction.
     fn as_db(&self) -> Option<&Db>;
+
+    /// The table prefix of the database, if one is set.
+    fn table_prefix(&self) -> Option<&Arc<str>>;
 
     /// Runs a statement and returns the number of rows it affected.
     fn execute(&mut self, sql: Sql, args: Args) -> impl Future<Output = Result<u64>> + Send;
@@ -165,6 +169,10 @@ macro_rules! impl_executor {
                 $db
             }
 
+            fn table_prefix(&self) -> Option<&Arc<str>> {
+                self.prefix.as_ref()
+            }
+
             async fn execute(&mut self, sql: Sql, args: Args) -> Result<u64> {
                 let $s = self;
                 dispatch!($conn, args, $enum, |$x| $exec, |c, a, _row| {
@@ -212,4 +220,4 @@ macro_rules! impl_executor {
 }
 
 impl_executor!(&Db, Db, Pool, |s| &s.pool, |p| p, Some(*s));
-impl_executor!(&mut Tx, Tx, Tx, |s| &mut **s, |t| &mut **t, None);
+impl_executor!(&mut Tx, Tx, TxConn, |s| &mut s.conn, |t| &mut **t, None);

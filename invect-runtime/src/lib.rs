@@ -20,6 +20,7 @@ pub mod core;
 mod db;
 mod error;
 mod executor;
+mod prefix;
 pub mod query;
 mod table;
 pub mod value;

@@ -30,6 +30,7 @@ mod error;
 pub mod ident;
 mod merge;
 mod model;
+pub mod meta;
 pub mod statements;
 pub mod validate;
 

@@ -1,6 +1,5 @@
 //! Merging core tables, plugin tables and extensions into one ordered schema.
 
-use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 
 use serde::{Deserialize, Serialize};
@@ -49,18 +48,9 @@ impl Schema {
         if prefix.is_empty() {
             return Ok(self.clone());
         }
-        let rename = |n: &str| Cow::Owned(format!("{prefix}{n}"));
         let mut out = self.clone();
         for t in &mut out.tables {
-            t.def.name = rename(&t.def.name);
-            for c in t.def.columns.to_mut() {
-                if let Some(fk) = &mut c.references {
-                    fk.table = rename(&fk.table);
-                }
-                if let crate::ColumnType::Enum(e) = &mut c.ty {
-                    e.name = rename(&e.name);
-                }
-            }
+            t.def = t.def.with_prefix(prefix);
         }
         let errors: Vec<SchemaError> = out
             .tables

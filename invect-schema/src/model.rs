@@ -62,6 +62,17 @@ impl ColumnType {
         }
     }
 
+    /// The same type with `prefix` before an enum type's name.
+    pub fn with_prefix(&self, prefix: &str) -> ColumnType {
+        match self {
+            ColumnType::Enum(e) if !prefix.is_empty() => ColumnType::Enum(EnumDef {
+                name: Cow::Owned(format!("{prefix}{}", e.name)),
+                values: e.values.clone(),
+            }),
+            other => other.clone(),
+        }
+    }
+
     /// The enum definition when this is an enum column.
     pub fn as_enum(&self) -> Option<&EnumDef> {
         match self {
@@ -227,6 +238,23 @@ impl TableDef {
             }
         }
         out
+    }
+
+    /// The same table with `prefix` before its name, its foreign keys'
+    /// targets and its enum types' names.
+    pub fn with_prefix(&self, prefix: &str) -> TableDef {
+        let mut t = self.clone();
+        if prefix.is_empty() {
+            return t;
+        }
+        t.name = Cow::Owned(format!("{prefix}{}", self.name));
+        for c in t.columns.to_mut() {
+            if let Some(fk) = &mut c.references {
+                fk.table = Cow::Owned(format!("{prefix}{}", fk.table));
+            }
+            c.ty = c.ty.with_prefix(prefix);
+        }
+        t
     }
 
     /// Enum types used by this table's columns.

@@ -24,12 +24,15 @@ pub(crate) struct SqlWriter {
     pub args: Args,
     d: &'static dyn Dialect,
     table: &'static str,
+    prefix: Option<std::sync::Arc<str>>,
     n: usize,
 }
 
 impl SqlWriter {
-    pub fn new(d: &'static dyn Dialect, table: &'static str, base: &str) -> Self {
+    pub fn new(e: &impl crate::Executor, table: &'static str, base: &str) -> Self {
+        let d = e.kind().dialect();
         SqlWriter {
+            prefix: e.table_prefix().cloned(),
             sql: base.to_string(),
             args: Args::new(d.kind()),
             d,
@@ -41,7 +44,11 @@ impl SqlWriter {
     /// Appends a placeholder for column `col`'s type and binds `v` to it.
     pub fn value(&mut self, col: &ColumnDef, v: &dyn Value) -> Result<()> {
         self.n += 1;
-        self.sql.push_str(&self.d.placeholder(self.n, &col.ty));
+        let ty = match &self.prefix {
+            Some(p) => std::borrow::Cow::Owned(col.ty.with_prefix(p)),
+            None => std::borrow::Cow::Borrowed(&col.ty),
+        };
+        self.sql.push_str(&self.d.placeholder(self.n, &ty));
         self.args.push(v).map_err(|source| Error::Bind {
             table: self.table,
             source,

@@ -80,7 +80,11 @@ impl<T: Table> Select<T> {
 
     /// How many rows match the filter (ordering, limit and offset ignored).
     pub async fn count(self, mut e: impl Executor) -> Result<u64> {
-        let mut w = SqlWriter::new(e.kind().dialect(), T::NAME, T::statements(e.kind()).count);
+        let mut w = SqlWriter::new(
+            &e,
+            T::NAME,
+            crate::prefix::resolve::<T>(&e).statements.count,
+        );
         w.filter(&self.filter)?;
         let n = e
             .fetch_optional(w.sql.into(), w.args, |r: RowRef<'_>| r.get::<i64>(0))
@@ -89,7 +93,7 @@ impl<T: Table> Select<T> {
     }
 
     fn render(&self, e: &impl Executor, limit_override: Option<u64>) -> Result<SqlWriter> {
-        let mut w = SqlWriter::new(e.kind().dialect(), T::NAME, T::statements(e.kind()).select);
+        let mut w = SqlWriter::new(e, T::NAME, crate::prefix::resolve::<T>(e).statements.select);
         w.filter(&self.filter)?;
         for (i, (col, desc)) in self.order.iter().enumerate() {
             w.push(if i == 0 { " ORDER BY " } else { ", " });

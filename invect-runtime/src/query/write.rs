@@ -16,7 +16,7 @@ pub async fn insert<T: Table>(mut e: impl Executor, mut new: T::New) -> Result<T
     let kind = e.kind();
     let d = kind.dialect();
     T::prepare_new(&mut new, d);
-    let st = T::statements(kind);
+    let st = crate::prefix::resolve::<T>(&e).statements;
     let mut args = Args::new(kind);
     T::bind_new(&new, &mut args).map_err(bind_error::<T>)?;
     if d.has_returning() {
@@ -69,8 +69,9 @@ pub async fn insert_many<T: Table>(
 async fn insert_chunks<T: Table>(e: &mut impl Executor, mut rows: Vec<T::New>) -> Result<u64> {
     let kind = e.kind();
     let d = kind.dialect();
-    let per_chunk = chunk_rows(kind, T::DEF.columns.len());
-    let head = invect_schema::statements::insert_head(d, T::DEF);
+    let table = crate::prefix::resolve::<T>(e).def;
+    let per_chunk = chunk_rows(kind, table.columns.len());
+    let head = invect_schema::statements::insert_head(d, table);
     let mut total = 0;
     for chunk in rows.chunks_mut(per_chunk) {
         let mut sql = head.clone();
@@ -81,8 +82,8 @@ async fn insert_chunks<T: Table>(e: &mut impl Executor, mut rows: Vec<T::New>) -
             sql.push_str(if i == 0 { "(" } else { ", (" });
             sql.push_str(&insert_values(
                 d,
-                T::DEF.columns.iter(),
-                i * T::DEF.columns.len() + 1,
+                table.columns.iter(),
+                i * table.columns.len() + 1,
             ));
             sql.push(')');
         }
@@ -96,8 +97,12 @@ pub async fn find<T: Table>(mut e: impl Executor, key: &T::Key) -> Result<Option
     let kind = e.kind();
     let mut args = Args::new(kind);
     T::bind_key(key, &mut args).map_err(bind_error::<T>)?;
-    e.fetch_optional(T::statements(kind).find.into(), args, T::decode)
-        .await
+    e.fetch_optional(
+        crate::prefix::resolve::<T>(&e).statements.find.into(),
+        args,
+        T::decode,
+    )
+    .await
 }
 
 /// Writes every column of `row` to the row with its primary key. Returns the
@@ -106,7 +111,11 @@ pub async fn update<T: Table>(mut e: impl Executor, row: &T) -> Result<u64> {
     let kind = e.kind();
     let mut args = Args::new(kind);
     row.bind_update(&mut args).map_err(bind_error::<T>)?;
-    e.execute(T::statements(kind).update.into(), args).await
+    e.execute(
+        crate::prefix::resolve::<T>(&e).statements.update.into(),
+        args,
+    )
+    .await
 }
 
 /// Deletes the row with primary key `key`. Returns the number deleted (0 or 1).
@@ -114,17 +123,22 @@ pub async fn delete<T: Table>(mut e: impl Executor, key: &T::Key) -> Result<u64>
     let kind = e.kind();
     let mut args = Args::new(kind);
     T::bind_key(key, &mut args).map_err(bind_error::<T>)?;
-    e.execute(T::statements(kind).delete.into(), args).await
+    e.execute(
+        crate::prefix::resolve::<T>(&e).statements.delete.into(),
+        args,
+    )
+    .await
 }
 
 /// Deletes every row matching `filter`; returns how many.
 pub async fn delete_where<T: Table>(mut e: impl Executor, filter: Expr<T>) -> Result<u64> {
     let kind = e.kind();
     let d = kind.dialect();
+    let table = crate::prefix::resolve::<T>(&e).def;
     let mut w = SqlWriter::new(
-        d,
+        &e,
         T::NAME,
-        &format!("DELETE FROM {}", d.quote(&T::DEF.name)),
+        &format!("DELETE FROM {}", d.quote(&table.name)),
     );
     w.filter(&filter.node)?;
     e.execute(w.sql.into(), w.args).await
@@ -170,10 +184,11 @@ impl<T: Table> UpdateWhere<T> {
         }
         let kind = e.kind();
         let d = kind.dialect();
+        let table = crate::prefix::resolve::<T>(&e).def;
         let mut w = SqlWriter::new(
-            d,
+            &e,
             T::NAME,
-            &format!("UPDATE {} SET ", d.quote(&T::DEF.name)),
+            &format!("UPDATE {} SET ", d.quote(&table.name)),
         );
         for (i, (col, v)) in self.sets.iter().enumerate() {
             if i > 0 {
@@ -188,11 +203,15 @@ impl<T: Table> UpdateWhere<T> {
     }
 }
 
-/// The key condition of table `T`: `"a" = ? AND "b" = ?` numbered from `first`.
-fn key_condition<T: Table>(d: &dyn invect_schema::Dialect, first: usize) -> String {
+/// The key condition of `table`: `"a" = ? AND "b" = ?` numbered from `first`.
+fn key_condition(
+    d: &dyn invect_schema::Dialect,
+    table: &invect_schema::TableDef,
+    first: usize,
+) -> String {
     invect_schema::statements::key_condition(
         d,
-        &invect_schema::statements::key_columns(T::DEF),
+        &invect_schema::statements::key_columns(table),
         first,
     )
 }
@@ -204,6 +223,7 @@ pub async fn extension_get<X: TableExtension>(
 ) -> Result<Option<X>> {
     let kind = e.kind();
     let d = kind.dialect();
+    let target = crate::prefix::resolve::<X::Target>(&e).def;
     let cols: Vec<String> = X::EXTENSION
         .columns
         .iter()
@@ -212,8 +232,8 @@ pub async fn extension_get<X: TableExtension>(
     let sql = format!(
         "SELECT {} FROM {} WHERE {}",
         cols.join(", "),
-        d.quote(&X::Target::DEF.name),
-        key_condition::<X::Target>(d, 1)
+        d.quote(&target.name),
+        key_condition(d, target, 1)
     );
     let mut args = Args::new(kind);
     X::Target::bind_key(key, &mut args).map_err(bind_error::<X::Target>)?;
@@ -229,13 +249,14 @@ pub async fn extension_set<X: TableExtension>(
 ) -> Result<u64> {
     let kind = e.kind();
     let d = kind.dialect();
+    let target = crate::prefix::resolve::<X::Target>(&e).def;
     let cols: Vec<&invect_schema::ColumnDef> = X::EXTENSION.columns.iter().collect();
     let sets = invect_schema::statements::assignments(d, &cols, 1);
     let sql = format!(
         "UPDATE {} SET {} WHERE {}",
-        d.quote(&X::Target::DEF.name),
+        d.quote(&target.name),
         sets,
-        key_condition::<X::Target>(d, cols.len() + 1)
+        key_condition(d, target, cols.len() + 1)
     );
     let mut args = Args::new(kind);
     value.bind(&mut args).map_err(bind_error::<X::Target>)?;

@@ -1,0 +1,32 @@
+//! The record Invect keeps in the database of the tables it created, so it
+//! never alters a table that merely shares a name with one of its own (the
+//! application's `flows`, say). Push, migrations and generated DDL write it.
+
+use std::borrow::Cow;
+
+use crate::model::{ColumnDef, ColumnType, DefaultValue, TableDef};
+
+/// The record table's name without a prefix.
+pub const META_TABLE: &str = "invect_schema_tables";
+
+/// The record table's name with the configured table prefix.
+pub fn meta_table_name(prefix: &str) -> String {
+    format!("{prefix}{META_TABLE}")
+}
+
+/// The record table: one row per table Invect created, with its origin.
+pub fn meta_table(prefix: &str) -> TableDef {
+    let mut created_at = ColumnDef::new("created_at", ColumnType::Date);
+    created_at.default = Some(DefaultValue::Now);
+    TableDef {
+        name: Cow::Owned(meta_table_name(prefix)),
+        columns: Cow::Owned(vec![
+            ColumnDef::new("table_name", ColumnType::STRING),
+            ColumnDef::new("origin", ColumnType::STRING),
+            created_at,
+        ]),
+        primary_key: Cow::Owned(vec![Cow::Borrowed("table_name")]),
+        indexes: Cow::Owned(Vec::new()),
+        order: i32::MIN,
+    }
+}
