@@ -1,16 +1,16 @@
 //! The database handle and transactions.
 
-use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
 
 use invect_schema::DialectKind;
-use sqlx::mysql::{MySqlConnectOptions, MySqlPool};
-use sqlx::postgres::{PgConnectOptions, PgPool};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool};
+use sqlx::mysql::MySqlPool;
+use sqlx::postgres::PgPool;
+use sqlx::sqlite::SqlitePool;
 use sqlx::{MySql, Postgres, Sqlite, Transaction};
 
-use crate::error::{Error, Result};
+use crate::config::DatabaseConfig;
+use crate::error::Result;
 
 /// A connection pool to one database. Cheap to clone.
 #[derive(Debug, Clone)]
@@ -45,41 +45,25 @@ pub(crate) enum TxConn {
 }
 
 impl Db {
-    /// Connects to `url`: `sqlite:`/`file:` paths, `postgres(ql)://` or `mysql://`.
-    /// The database id `main` is used in error messages.
+    /// Connects to `url`: `file:`/`sqlite:` paths or `:memory:`, `postgres(ql)://`
+    /// or `mysql://` (see [`Db::connect_config`]). The database id `main` is
+    /// used in error messages.
     pub async fn connect(url: &str) -> Result<Db> {
-        let bad = |message: String| Error::Config {
-            id: "main".into(),
-            message,
-        };
-        let pool = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            let opts = PgConnectOptions::from_str(url).map_err(|e| bad(e.to_string()))?;
-            Pool::Postgres(pool_options::<Postgres>().connect_with(opts).await?)
-        } else if url.starts_with("mysql://") {
-            let opts = MySqlConnectOptions::from_str(url)
-                .map_err(|e| bad(e.to_string()))?
-                .timezone(Some("+00:00".to_string()));
-            let pool = pool_options::<MySql>()
-                .after_connect(|conn, _| {
-                    Box::pin(async move {
-                        // Strict mode: an oversized or invalid value is an error, never silently cut.
-                        sqlx::Executor::execute(&mut *conn, STRICT_MODE).await?;
-                        Ok(())
-                    })
-                })
-                .connect_with(opts)
-                .await?;
-            Pool::Mysql(pool)
-        } else {
-            let opts = SqliteConnectOptions::from_str(url)
-                .map_err(|e| bad(e.to_string()))?
-                .create_if_missing(true)
-                .foreign_keys(true)
-                .journal_mode(SqliteJournalMode::Wal)
-                .busy_timeout(Duration::from_secs(10));
-            Pool::Sqlite(pool_options::<Sqlite>().connect_with(opts).await?)
-        };
-        Ok(Db::from_pool(pool))
+        let r#type = crate::connect::infer_type("main", url)?;
+        Db::connect_config(&DatabaseConfig::new(r#type, url, "main")).await
+    }
+
+    /// Connects to the database `config` describes, with its table prefix.
+    ///
+    /// SQLite opens in WAL mode with foreign keys on and a 10 s busy timeout;
+    /// a missing file and its folder are created. `:memory:` is one database
+    /// on a single connection. PostgreSQL and MySQL get 10 s to connect; MySQL
+    /// sessions use UTC and strict SQL mode. Every failure is an
+    /// [`Error::Connect`](crate::Error::Connect) that names `config.id`, says
+    /// what to do, and never shows the password.
+    pub async fn connect_config(config: &DatabaseConfig) -> Result<Db> {
+        let pool = crate::connect::connect_pool(config).await?;
+        Ok(Db::from_pool(pool).with_table_prefix(config.table_prefix.clone()))
     }
 
     /// Wraps a pool made elsewhere (the application's own, say).
@@ -138,10 +122,10 @@ impl Db {
 }
 
 /// Adds strict mode to whatever SQL mode the server gives the session.
-const STRICT_MODE: &str =
+pub(crate) const STRICT_MODE: &str =
     "SET SESSION sql_mode = CONCAT_WS(',', @@SESSION.sql_mode, 'STRICT_ALL_TABLES')";
 
-fn pool_options<DB: sqlx::Database>() -> sqlx::pool::PoolOptions<DB> {
+pub(crate) fn pool_options<DB: sqlx::Database>() -> sqlx::pool::PoolOptions<DB> {
     sqlx::pool::PoolOptions::new().acquire_timeout(Duration::from_secs(10))
 }
 

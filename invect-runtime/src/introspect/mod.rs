@@ -1,0 +1,106 @@
+//! Reading a live database's schema into plain data, per dialect, with a
+//! fixed number of catalog queries whatever the number of tables. Read-only:
+//! works for a user that can only SELECT.
+
+mod mysql;
+mod postgres;
+mod sqlite;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use invect_schema::{ColumnType, DialectKind};
+
+use crate::Db;
+use crate::error::Result;
+
+/// A column as the server describes it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LiveColumn {
+    pub name: String,
+    /// The server's own type text, lower-cased (`timestamp(3) with time zone`,
+    /// `varchar(255)`, `TEXT` → `text`, an enum type's name on PostgreSQL,
+    /// `enum('a','b')` on MySQL).
+    pub data_type: String,
+    pub nullable: bool,
+    /// MariaDB: the column has a `json_valid(...)` CHECK (its JSON is LONGTEXT).
+    pub json_check: bool,
+}
+
+/// An index (including unique constraints' indexes; not the primary key).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LiveIndex {
+    pub name: String,
+    pub columns: Vec<String>,
+    pub unique: bool,
+}
+
+/// A foreign key constraint.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LiveForeignKey {
+    pub name: String,
+    pub columns: Vec<String>,
+    pub target_table: String,
+    pub target_columns: Vec<String>,
+    /// `CASCADE`, `SET NULL`, `RESTRICT`, `NO ACTION`.
+    pub on_delete: String,
+}
+
+/// A base table.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LiveTable {
+    /// In ordinal order.
+    pub columns: Vec<LiveColumn>,
+    pub primary_key: Vec<String>,
+    pub indexes: Vec<LiveIndex>,
+    pub foreign_keys: Vec<LiveForeignKey>,
+}
+
+impl LiveTable {
+    pub fn column(&self, name: &str) -> Option<&LiveColumn> {
+        self.columns.iter().find(|c| c.name == name)
+    }
+}
+
+/// Everything introspection saw in the current schema / database.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LiveSchema {
+    pub tables: BTreeMap<String, LiveTable>,
+    /// Views and other non-table relations, by name (they block a CREATE TABLE).
+    pub other_relations: BTreeSet<String>,
+    /// PostgreSQL enum types and their labels in order.
+    pub enums: BTreeMap<String, Vec<String>>,
+    /// How many catalog queries this introspection ran.
+    pub queries: usize,
+}
+
+/// Reads the schema of the database `db` is connected to (PostgreSQL: the
+/// current schema, `current_schema()`; MySQL: `DATABASE()`; SQLite: `main`).
+pub async fn introspect(db: &Db) -> Result<LiveSchema> {
+    match db.kind() {
+        DialectKind::Sqlite => sqlite::introspect(db).await,
+        DialectKind::Postgres => postgres::introspect(db).await,
+        DialectKind::Mysql => mysql::introspect(db).await,
+    }
+}
+
+/// Reads the schema on one connection, inside whatever transaction it is in
+/// (push reads and writes under one lock and transaction).
+pub(crate) async fn introspect_conn(conn: &mut crate::conn::Conn) -> Result<LiveSchema> {
+    use crate::conn::Conn;
+    match conn {
+        Conn::Sqlite(c) => sqlite::read(c).await,
+        Conn::Postgres(c) => postgres::read(c).await,
+        Conn::Mysql(c) => mysql::read(c).await,
+    }
+}
+
+/// Whether a live column's type is what `expected` renders to in `kind`,
+/// after normalizing the server's aliases (int4 = integer, MariaDB's JSON =
+/// LONGTEXT with a json_valid CHECK, `int(11)` = `int`...).
+pub fn type_matches(kind: DialectKind, expected: &ColumnType, live: &LiveColumn) -> bool {
+    match kind {
+        DialectKind::Sqlite => sqlite::type_matches(expected, live),
+        DialectKind::Postgres => postgres::type_matches(expected, live),
+        DialectKind::Mysql => mysql::type_matches(expected, live),
+    }
+}

@@ -1,0 +1,281 @@
+//! PostgreSQL introspection from `pg_catalog`, five queries whatever the
+//! number of tables. Not `information_schema`: its constraint views show only
+//! what the current user owns or may change, so a SELECT-only user would see
+//! no keys at all; `pg_catalog` shows everything to everyone.
+
+use invect_schema::ColumnType;
+use sqlx::Row;
+use sqlx::postgres::{PgConnection, PgRow};
+
+use super::{LiveColumn, LiveForeignKey, LiveIndex, LiveSchema, LiveTable};
+use crate::Db;
+use crate::db::Pool;
+use crate::error::Result;
+
+/// Every relation of the current schema and its kind (`r` table,
+/// `p` partitioned table, `v` view, `m` materialized view, `S` sequence,
+/// `i`/`I` index, `c` composite type, `f` foreign table). Tables come from
+/// here, not from the columns, so a table without columns is still seen.
+const RELATIONS: &str = "\
+SELECT c.relname::text AS name, c.relkind::text AS kind
+FROM pg_catalog.pg_class c
+WHERE c.relnamespace = (SELECT oid FROM pg_catalog.pg_namespace WHERE nspname = current_schema())
+ORDER BY c.relname";
+
+/// The columns of every table, in ordinal order.
+const COLUMNS: &str = "\
+SELECT c.relname::text AS table_name, a.attname::text AS name,
+       lower(pg_catalog.format_type(a.atttypid, a.atttypmod)) AS data_type,
+       NOT a.attnotnull AS nullable
+FROM pg_catalog.pg_attribute a
+JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
+WHERE c.relnamespace = (SELECT oid FROM pg_catalog.pg_namespace WHERE nspname = current_schema())
+  AND c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped
+ORDER BY c.relname, a.attnum";
+
+/// Every index but the primary key's, key columns in order (an expression
+/// as its text; `INCLUDE` columns left out).
+const INDEXES: &str = "\
+SELECT t.relname::text AS table_name, i.relname::text AS name, ix.indisunique AS is_unique,
+       ARRAY(SELECT coalesce(a.attname::text, pg_catalog.pg_get_indexdef(ix.indexrelid, k.ord::int, true))
+             FROM unnest(ix.indkey::int2[]) WITH ORDINALITY AS k(num, ord)
+             LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = ix.indrelid AND a.attnum = k.num
+             WHERE k.ord <= ix.indnkeyatts
+             ORDER BY k.ord) AS columns
+FROM pg_catalog.pg_index ix
+JOIN pg_catalog.pg_class t ON t.oid = ix.indrelid
+JOIN pg_catalog.pg_class i ON i.oid = ix.indexrelid
+WHERE t.relnamespace = (SELECT oid FROM pg_catalog.pg_namespace WHERE nspname = current_schema())
+  AND t.relkind IN ('r', 'p') AND NOT ix.indisprimary
+ORDER BY t.relname, i.relname";
+
+/// Primary keys (`p`) and foreign keys (`f`), columns in constraint order.
+const CONSTRAINTS: &str = "\
+SELECT t.relname::text AS table_name, con.conname::text AS name, con.contype::text AS kind,
+       coalesce(r.relname::text, '') AS target_table, con.confdeltype::text AS on_delete,
+       ARRAY(SELECT a.attname::text
+             FROM unnest(con.conkey) WITH ORDINALITY AS k(num, ord)
+             JOIN pg_catalog.pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.num
+             ORDER BY k.ord) AS columns,
+       ARRAY(SELECT a.attname::text
+             FROM unnest(con.confkey) WITH ORDINALITY AS k(num, ord)
+             JOIN pg_catalog.pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.num
+             ORDER BY k.ord) AS target_columns
+FROM pg_catalog.pg_constraint con
+JOIN pg_catalog.pg_class t ON t.oid = con.conrelid
+LEFT JOIN pg_catalog.pg_class r ON r.oid = con.confrelid
+WHERE t.relnamespace = (SELECT oid FROM pg_catalog.pg_namespace WHERE nspname = current_schema())
+  AND t.relkind IN ('r', 'p') AND con.contype IN ('p', 'f')
+ORDER BY t.relname, con.conname";
+
+/// Enum types of the current schema and their labels in order.
+const ENUMS: &str = "\
+SELECT t.typname::text AS name, e.enumlabel::text AS label
+FROM pg_catalog.pg_type t
+JOIN pg_catalog.pg_enum e ON e.enumtypid = t.oid
+WHERE t.typnamespace = (SELECT oid FROM pg_catalog.pg_namespace WHERE nspname = current_schema())
+ORDER BY t.typname, e.enumsortorder";
+
+/// Reads the current schema in one read-only transaction.
+pub(super) async fn introspect(db: &Db) -> Result<LiveSchema> {
+    let Pool::Postgres(pool) = db.pool() else {
+        unreachable!("introspect dispatches on Db::kind")
+    };
+    let mut tx = pool
+        .begin_with("BEGIN TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        .await?;
+    let live = read(&mut tx).await?;
+    tx.rollback().await?;
+    Ok(live)
+}
+
+/// Reads the current schema on `conn`, in whatever transaction it is in.
+pub(super) async fn read(conn: &mut PgConnection) -> Result<LiveSchema> {
+    let mut live = LiveSchema::default();
+    for row in fetch(conn, &mut live, RELATIONS).await? {
+        let name: String = row.try_get("name")?;
+        match row.try_get::<String, _>("kind")?.as_str() {
+            "r" | "p" => {
+                live.tables.insert(name, LiveTable::default());
+            }
+            _ => {
+                live.other_relations.insert(name);
+            }
+        }
+    }
+    for row in fetch(conn, &mut live, COLUMNS).await? {
+        let column = LiveColumn {
+            name: row.try_get("name")?,
+            data_type: row.try_get("data_type")?,
+            nullable: row.try_get("nullable")?,
+            json_check: false,
+        };
+        table(&mut live, &row)?.columns.push(column);
+    }
+    for row in fetch(conn, &mut live, INDEXES).await? {
+        let index = LiveIndex {
+            name: row.try_get("name")?,
+            columns: row.try_get("columns")?,
+            unique: row.try_get("is_unique")?,
+        };
+        table(&mut live, &row)?.indexes.push(index);
+    }
+    for row in fetch(conn, &mut live, CONSTRAINTS).await? {
+        let columns: Vec<String> = row.try_get("columns")?;
+        if row.try_get::<String, _>("kind")? == "p" {
+            table(&mut live, &row)?.primary_key = columns;
+            continue;
+        }
+        let fk = LiveForeignKey {
+            name: row.try_get("name")?,
+            columns,
+            target_table: row.try_get("target_table")?,
+            target_columns: row.try_get("target_columns")?,
+            on_delete: on_delete(&row.try_get::<String, _>("on_delete")?).to_string(),
+        };
+        table(&mut live, &row)?.foreign_keys.push(fk);
+    }
+    for row in fetch(conn, &mut live, ENUMS).await? {
+        let name: String = row.try_get("name")?;
+        live.enums
+            .entry(name)
+            .or_default()
+            .push(row.try_get("label")?);
+    }
+    Ok(live)
+}
+
+/// Runs one catalog query and counts it.
+async fn fetch(
+    conn: &mut PgConnection,
+    live: &mut LiveSchema,
+    sql: &'static str,
+) -> Result<Vec<PgRow>> {
+    live.queries += 1;
+    Ok(sqlx::query(sql).fetch_all(conn).await?)
+}
+
+/// The table a row's `table_name` names (created if the relation query
+/// missed it, i.e. a table created between the two queries).
+fn table<'a>(live: &'a mut LiveSchema, row: &PgRow) -> Result<&'a mut LiveTable> {
+    let name: String = row.try_get("table_name")?;
+    Ok(live.tables.entry(name).or_default())
+}
+
+/// `pg_constraint.confdeltype` as the words after `ON DELETE`.
+fn on_delete(code: &str) -> &'static str {
+    match code {
+        "c" => "CASCADE",
+        "n" => "SET NULL",
+        "r" => "RESTRICT",
+        "d" => "SET DEFAULT",
+        _ => "NO ACTION",
+    }
+}
+
+/// Whether `live` has the type `expected` renders to (`TEXT`, `INTEGER`,
+/// `TIMESTAMPTZ(3)`, `"flow_run_status"`...), aliases allowed.
+pub(super) fn type_matches(expected: &ColumnType, live: &LiveColumn) -> bool {
+    let t = live.data_type.trim();
+    match expected {
+        ColumnType::String { .. } | ColumnType::Text => t == "text",
+        ColumnType::Number => matches!(t, "integer" | "int4" | "int"),
+        ColumnType::BigInt => matches!(t, "bigint" | "int8"),
+        ColumnType::Boolean => matches!(t, "boolean" | "bool"),
+        ColumnType::Date => matches!(t, "timestamp(3) with time zone" | "timestamptz(3)"),
+        ColumnType::Json => t == "jsonb",
+        ColumnType::Uuid => t == "uuid",
+        ColumnType::Enum(e) => unquote(t) == e.name,
+    }
+}
+
+/// A type name without its identifier quotes (`"a""b"` → `a"b`).
+fn unquote(name: &str) -> std::borrow::Cow<'_, str> {
+    match name.strip_prefix('"').and_then(|n| n.strip_suffix('"')) {
+        Some(inner) => inner.replace("\"\"", "\"").into(),
+        None => name.into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::borrow::Cow;
+
+    use invect_schema::EnumDef;
+
+    use super::*;
+
+    fn live(data_type: &str) -> LiveColumn {
+        LiveColumn {
+            name: "c".into(),
+            data_type: data_type.into(),
+            nullable: false,
+            json_check: false,
+        }
+    }
+
+    fn status() -> ColumnType {
+        ColumnType::Enum(EnumDef {
+            name: Cow::Borrowed("flow_run_status"),
+            values: Cow::Borrowed(&[Cow::Borrowed("PENDING")]),
+        })
+    }
+
+    #[test]
+    fn server_spellings_and_aliases_match() {
+        let cases = [
+            (ColumnType::STRING, "text"),
+            (ColumnType::Text, "text"),
+            (ColumnType::Number, "integer"),
+            (ColumnType::Number, "int4"),
+            (ColumnType::BigInt, "bigint"),
+            (ColumnType::BigInt, "int8"),
+            (ColumnType::Boolean, "boolean"),
+            (ColumnType::Boolean, "bool"),
+            (ColumnType::Date, "timestamp(3) with time zone"),
+            (ColumnType::Date, "timestamptz(3)"),
+            (ColumnType::Json, "jsonb"),
+            (ColumnType::Uuid, "uuid"),
+            (status(), "flow_run_status"),
+            (status(), "\"flow_run_status\""),
+        ];
+        for (ty, text) in cases {
+            assert!(type_matches(&ty, &live(text)), "{ty} should match {text}");
+        }
+    }
+
+    #[test]
+    fn other_types_do_not_match() {
+        let cases = [
+            (ColumnType::STRING, "character varying(255)"),
+            (ColumnType::Number, "bigint"),
+            (ColumnType::Number, "smallint"),
+            (ColumnType::BigInt, "integer"),
+            (ColumnType::Boolean, "integer"),
+            (ColumnType::Date, "timestamp(3) without time zone"),
+            (ColumnType::Date, "timestamp with time zone"),
+            (ColumnType::Date, "timestamptz(6)"),
+            (ColumnType::Json, "json"),
+            (ColumnType::Json, "text"),
+            (ColumnType::Uuid, "text"),
+            (status(), "text"),
+            (status(), "node_execution_status"),
+            (status(), "other.flow_run_status"),
+        ];
+        for (ty, text) in cases {
+            assert!(
+                !type_matches(&ty, &live(text)),
+                "{ty} should not match {text}"
+            );
+        }
+    }
+
+    #[test]
+    fn on_delete_codes_become_sql_words() {
+        assert_eq!(on_delete("c"), "CASCADE");
+        assert_eq!(on_delete("n"), "SET NULL");
+        assert_eq!(on_delete("r"), "RESTRICT");
+        assert_eq!(on_delete("d"), "SET DEFAULT");
+        assert_eq!(on_delete("a"), "NO ACTION");
+    }
+}
