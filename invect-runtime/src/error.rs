@@ -24,12 +24,34 @@ pub enum Error {
     /// The connection string or configuration is unusable.
     #[error("database `{id}`: {message}")]
     Config { id: String, message: String },
+    /// Opening the database failed; `problem` says why, `message` says it in
+    /// words (with any password replaced by `***`) and what to do.
+    #[error("database `{id}`: {message}")]
+    Connect {
+        id: String,
+        problem: crate::connect::ConnectProblem,
+        message: String,
+    },
+    /// A configuration file (or string) cannot be read or parsed.
+    #[error("config file `{file}`{}: {message}", crate::config::position(.line, .column))]
+    ConfigFile {
+        /// The path, or `<toml>` / `<json>` for text parsed from a string.
+        file: String,
+        /// 1-based line of the fault, when known.
+        line: Option<usize>,
+        /// 1-based column (in characters) of the fault, when known.
+        column: Option<usize>,
+        message: String,
+    },
     /// Push would have to change the database in a way it never does.
     #[error("push refused, nothing was changed:\n{}", reasons.iter().map(|r| format!("  - {r}")).collect::<Vec<_>>().join("\n"))]
     PushRefused { reasons: Vec<String> },
     /// A schema statement failed; in a transaction everything before it was rolled back.
     #[error("{source}\n  while running: {sql}")]
     Statement { sql: String, source: Box<Error> },
+    /// Strict startup verification found the database lacking.
+    #[error("{0}")]
+    Verification(Box<crate::verify::VerifyReport>),
     /// The push/migration lock could not be taken.
     #[error("{0}")]
     Lock(String),

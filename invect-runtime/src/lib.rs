@@ -16,22 +16,40 @@
 // Generated code names `::invect_runtime`; this lets the core tables use the macro too.
 extern crate self as invect_runtime;
 
+mod config;
+mod conn;
+mod connect;
 pub mod core;
 mod db;
+mod diff;
 mod error;
 mod executor;
+pub mod introspect;
+mod invect;
+mod plugin;
 mod prefix;
+mod push;
 pub mod query;
 mod table;
 pub mod value;
+mod verify;
 
+pub use config::{
+    DatabaseConfig, DatabaseType, InvectConfig, SchemaVerification, redact_connection_string,
+};
+pub use connect::{CONNECT_TIMEOUT, ConnectProblem, SQLITE_BUSY_TIMEOUT};
 pub use db::{Db, Pool, Tx};
+pub use diff::Drift;
 pub use error::{Error, Result};
 pub use executor::{Args, Executor, RowRef, Sql};
+pub use invect::{DEFAULT_DATABASE_URL, Invect, InvectBuilder};
 pub use invect_macros::{InvectEnum, invect_table};
 pub use invect_schema as schema;
+pub use plugin::{Plugin, merged_schema};
+pub use push::{Plan, PushReport, plan, push};
 pub use table::{Column, ColumnExt, Expr, Order, Ordered, Table, TableExtension, Text};
 pub use value::{InvectEnum, Value};
+pub use verify::{VerifyReport, verify};
 
 /// `use invect_runtime::prelude::*;` brings the macro, the handle types and
 /// the types columns are declared with.

@@ -4,6 +4,7 @@
 
 use std::borrow::Cow;
 
+use crate::dialect::Dialect;
 use crate::model::{ColumnDef, ColumnType, DefaultValue, TableDef};
 
 /// The record table's name without a prefix.
@@ -29,4 +30,17 @@ pub fn meta_table(prefix: &str) -> TableDef {
         indexes: Cow::Owned(Vec::new()),
         order: i32::MIN,
     }
+}
+
+/// Records that Invect created `table` (from `origin`, e.g. `core` or
+/// `plugin \`audit-log\``): `INSERT INTO <record table> (table_name, origin) VALUES (...)`.
+pub fn record_sql(d: &dyn Dialect, prefix: &str, table: &str, origin: &str) -> String {
+    format!(
+        "INSERT INTO {} ({}, {}) VALUES ({}, {})",
+        d.quote(&meta_table_name(prefix)),
+        d.quote("table_name"),
+        d.quote("origin"),
+        d.string_literal(table),
+        d.string_literal(origin)
+    )
 }

@@ -18,7 +18,10 @@
 //! # }
 //! ```
 
+mod any;
 pub mod catalog;
+
+pub use any::AnyTestDb;
 
 use std::hash::{BuildHasher, Hasher, RandomState};
 use std::path::PathBuf;

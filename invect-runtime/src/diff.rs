@@ -1,0 +1,308 @@
+//! What separates a live database from the declared schema. Push turns the
+//! differences into additive statements (or refuses); verification reports them.
+
+use std::collections::BTreeSet;
+
+use invect_schema::{ColumnDef, DialectKind, Schema, TableDef};
+
+use crate::introspect::{LiveSchema, type_matches};
+
+/// One difference between the declared schema and the database.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Drift {
+    /// A PostgreSQL enum type is missing.
+    MissingEnum {
+        name: String,
+    },
+    /// An enum lacks values (a PostgreSQL type, or a MySQL ENUM column).
+    MissingEnumValues {
+        name: String,
+        table: Option<String>,
+        column: Option<String>,
+        values: Vec<String>,
+    },
+    MissingTable {
+        table: String,
+    },
+    /// A view or other relation holds a declared table's name.
+    BlockedTable {
+        table: String,
+    },
+    /// A table with a declared name exists but Invect did not create it.
+    ForeignTable {
+        table: String,
+    },
+    MissingColumn {
+        table: String,
+        column: String,
+    },
+    TypeMismatch {
+        table: String,
+        column: String,
+        expected: String,
+        found: String,
+    },
+    NullabilityMismatch {
+        table: String,
+        column: String,
+        expected_nullable: bool,
+    },
+    MissingIndex {
+        table: String,
+        index: String,
+    },
+}
+
+impl Drift {
+    /// Whether verification counts this as a problem (indexes and foreign
+    /// ownership are push's business, not a startup failure).
+    pub fn breaks_queries(&self) -> bool {
+        !matches!(
+            self,
+            Drift::MissingIndex { .. } | Drift::ForeignTable { .. }
+        )
+    }
+}
+
+impl std::fmt::Display for Drift {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Drift::MissingEnum { name } => write!(f, "enum type `{name}` is missing"),
+            Drift::MissingEnumValues {
+                name,
+                table: Some(t),
+                column: Some(c),
+                values,
+            } => {
+                write!(
+                    f,
+                    "column `{t}.{c}` (enum `{name}`) lacks values {}",
+                    quoted(values)
+                )
+            }
+            Drift::MissingEnumValues { name, values, .. } => {
+                write!(f, "enum type `{name}` lacks values {}", quoted(values))
+            }
+            Drift::MissingTable { table } => write!(f, "table `{table}` is missing"),
+            Drift::BlockedTable { table } => write!(
+                f,
+                "`{table}` exists but is not a table (a view?); rename or drop it, or set a table prefix"
+            ),
+            Drift::ForeignTable { table } => write!(
+                f,
+                "table `{table}` exists but was not created by Invect; Invect never alters it. \
+                 Set a table prefix (e.g. `tablePrefix = \"invect_\"`) so Invect's tables get their own names"
+            ),
+            Drift::MissingColumn { table, column } => {
+                write!(f, "column `{table}.{column}` is missing")
+            }
+            Drift::TypeMismatch {
+                table,
+                column,
+                expected,
+                found,
+            } => {
+                write!(
+                    f,
+                    "column `{table}.{column}` is `{found}` but `{expected}` is declared"
+                )
+            }
+            Drift::NullabilityMismatch {
+                table,
+                column,
+                expected_nullable,
+            } => write!(
+                f,
+                "column `{table}.{column}` is {} but {} is declared",
+                if *expected_nullable {
+                    "NOT NULL"
+                } else {
+                    "nullable"
+                },
+                if *expected_nullable {
+                    "nullable"
+                } else {
+                    "NOT NULL"
+                }
+            ),
+            Drift::MissingIndex { table, index } => {
+                write!(f, "index `{index}` on `{table}` is missing")
+            }
+        }
+    }
+}
+
+fn quoted(values: &[String]) -> String {
+    values
+        .iter()
+        .map(|v| format!("'{v}'"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Every difference, in creation order. `recorded` holds the tables Invect's
+/// record says it created; a declared table outside it is foreign.
+pub fn diff(
+    kind: DialectKind,
+    declared: &Schema,
+    live: &LiveSchema,
+    recorded: &BTreeSet<String>,
+) -> Vec<Drift> {
+    let mut out = Vec::new();
+    if kind == DialectKind::Postgres {
+        diff_pg_enums(declared, live, &mut out);
+    }
+    for t in &declared.tables {
+        let name = t.def.name.to_string();
+        if live.other_relations.contains(&name) {
+            out.push(Drift::BlockedTable { table: name });
+            continue;
+        }
+        let Some(live_table) = live.tables.get(&name) else {
+            out.push(Drift::MissingTable { table: name });
+            continue;
+        };
+        if !recorded.contains(&name) {
+            out.push(Drift::ForeignTable {
+                table: name.clone(),
+            });
+        }
+        for c in t.def.columns.iter() {
+            diff_column(kind, &t.def, c, live_table.column(&c.name), &mut out);
+        }
+        for index in t.def.effective_indexes() {
+            let index_name = index.name(&name);
+            if !live_table.indexes.iter().any(|i| i.name == index_name) {
+                out.push(Drift::MissingIndex {
+                    table: name.clone(),
+                    index: index_name,
+                });
+            }
+        }
+    }
+    out
+}
+
+fn diff_pg_enums(declared: &Schema, live: &LiveSchema, out: &mut Vec<Drift>) {
+    for e in declared.enums() {
+        match live.enums.get(e.name.as_ref()) {
+            None => out.push(Drift::MissingEnum {
+                name: e.name.to_string(),
+            }),
+            Some(have) => {
+                let missing: Vec<String> = e
+                    .values
+                    .iter()
+                    .filter(|v| !have.iter().any(|h| h == v.as_ref()))
+                    .map(|v| v.to_string())
+                    .collect();
+                if !missing.is_empty() {
+                    out.push(Drift::MissingEnumValues {
+                        name: e.name.to_string(),
+                        table: None,
+                        column: None,
+                        values: missing,
+                    });
+                }
+            }
+        }
+    }
+}
+
+fn diff_column(
+    kind: DialectKind,
+    t: &TableDef,
+    c: &ColumnDef,
+    live: Option<&crate::introspect::LiveColumn>,
+    out: &mut Vec<Drift>,
+) {
+    let (table, column) = (t.name.to_string(), c.name.to_string());
+    let Some(live) = live else {
+        out.push(Drift::MissingColumn { table, column });
+        return;
+    };
+    if !type_matches(kind, &c.ty, live) {
+        match mysql_enum_missing(kind, c, &live.data_type) {
+            Some(values) => out.push(Drift::MissingEnumValues {
+                name: c
+                    .ty
+                    .as_enum()
+                    .map(|e| e.name.to_string())
+                    .unwrap_or_default(),
+                table: Some(table.clone()),
+                column: Some(column.clone()),
+                values,
+            }),
+            None => out.push(Drift::TypeMismatch {
+                table: table.clone(),
+                column: column.clone(),
+                expected: kind.dialect().column_type(&c.ty).to_lowercase(),
+                found: live.data_type.clone(),
+            }),
+        }
+    }
+    if live.nullable != c.nullable {
+        out.push(Drift::NullabilityMismatch {
+            table,
+            column,
+            expected_nullable: c.nullable,
+        });
+    }
+}
+
+/// On MySQL, an ENUM column whose live values are a prefix-compatible subset
+/// of the declared ones: the declared values it lacks.
+fn mysql_enum_missing(kind: DialectKind, c: &ColumnDef, live_type: &str) -> Option<Vec<String>> {
+    let e = c.ty.as_enum().filter(|_| kind == DialectKind::Mysql)?;
+    let have = parse_mysql_enum(live_type)?;
+    if !have.iter().all(|h| e.values.iter().any(|v| v == h)) {
+        return None;
+    }
+    Some(
+        e.values
+            .iter()
+            .filter(|v| !have.iter().any(|h| h == v.as_ref()))
+            .map(|v| v.to_string())
+            .collect(),
+    )
+}
+
+/// `enum('a','b''c')` → `["a", "b'c"]`.
+pub(crate) fn parse_mysql_enum(s: &str) -> Option<Vec<String>> {
+    let body = s.strip_prefix("enum(")?.strip_suffix(')')?;
+    let mut values = Vec::new();
+    let mut chars = body.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '\'' {
+            continue;
+        }
+        let mut v = String::new();
+        while let Some(c) = chars.next() {
+            match (c, chars.peek()) {
+                ('\'', Some('\'')) => {
+                    v.push('\'');
+                    chars.next();
+                }
+                ('\'', _) => break,
+                ('\\', Some(_)) => v.extend(chars.next()),
+                (c, _) => v.push(c),
+            }
+        }
+        values.push(v);
+    }
+    Some(values)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_mysql_enum;
+
+    #[test]
+    fn parses_mysql_enum_values_with_quotes() {
+        assert_eq!(
+            parse_mysql_enum("enum('a','b''c','d e')"),
+            Some(vec!["a".into(), "b'c".into(), "d e".into()])
+        );
+        assert_eq!(parse_mysql_enum("varchar(3)"), None);
+    }
+}

@@ -1,0 +1,172 @@
+//! `Invect`: the configured runtime — one database, the merged schema of the
+//! core tables and every plugin, and the startup check.
+
+use invect_schema::Schema;
+
+use crate::config::{DatabaseConfig, SchemaVerification};
+use crate::db::Db;
+use crate::error::{Error, Result};
+use crate::plugin::{Plugin, merged_schema};
+use crate::push::{Plan, PushReport};
+use crate::verify::VerifyReport;
+
+/// The runtime: a connected [`Db`] and the schema it is meant to have.
+///
+/// ```no_run
+/// use invect_runtime::{DatabaseConfig, DatabaseType, Invect, Plugin, SchemaVerification};
+/// use invect_runtime::core::ChatMessage;
+///
+/// # async fn demo() -> invect_runtime::Result<()> {
+/// let invect = Invect::builder()
+///     .base_database_config(DatabaseConfig::new(DatabaseType::Sqlite, "file:./dev.db", "main"))
+///     .schema_verification(SchemaVerification::Warn)
+///     .plugin(Plugin::new("audit-log"))
+///     .build()
+///     .await?;
+/// let report = invect.verify().await?;
+/// println!("{report}");
+/// # Ok(()) }
+/// ```
+#[derive(Debug, Clone)]
+pub struct Invect {
+    db: Db,
+    config: DatabaseConfig,
+    schema: Schema,
+    plugins: Vec<Plugin>,
+}
+
+/// Collects the configuration of an [`Invect`]; see [`Invect::builder`].
+#[derive(Debug, Clone)]
+#[must_use]
+pub struct InvectBuilder {
+    config: DatabaseConfig,
+    prefix: Option<String>,
+    verification: SchemaVerification,
+    plugins: Vec<Plugin>,
+}
+
+impl Default for InvectBuilder {
+    fn default() -> Self {
+        InvectBuilder {
+            config: DatabaseConfig::new(crate::DatabaseType::Sqlite, DEFAULT_DATABASE_URL, "main"),
+            prefix: None,
+            verification: SchemaVerification::Off,
+            plugins: Vec::new(),
+        }
+    }
+}
+
+/// The database used when none is configured: SQLite in the working directory.
+pub const DEFAULT_DATABASE_URL: &str = "file:./dev.db";
+
+impl Invect {
+    /// A builder with the defaults: SQLite `file:./dev.db`, id `main`, no
+    /// verification, no plugins.
+    pub fn builder() -> InvectBuilder {
+        InvectBuilder::default()
+    }
+
+    /// The connection, with the configured table prefix, for typed queries.
+    pub fn db(&self) -> &Db {
+        &self.db
+    }
+
+    /// The database configuration (its `Debug` redacts the password).
+    pub fn config(&self) -> &DatabaseConfig {
+        &self.config
+    }
+
+    /// Core and plugin tables merged, prefixed, in creation order.
+    pub fn schema(&self) -> &Schema {
+        &self.schema
+    }
+
+    /// The plugins, in the order they were added.
+    pub fn plugins(&self) -> &[Plugin] {
+        &self.plugins
+    }
+
+    /// The statements `migrate --push` would run now; changes nothing.
+    pub async fn plan(&self) -> Result<Plan> {
+        crate::push::plan(&self.db, &self.schema, &self.config.table_prefix).await
+    }
+
+    /// Applies the schema additively (`migrate --push`); see [`crate::push()`].
+    pub async fn push(&self) -> Result<PushReport> {
+        crate::push::push(&self.db, &self.schema, &self.config.table_prefix).await
+    }
+
+    /// Checks, read-only, that the database has every table and column.
+    pub async fn verify(&self) -> Result<VerifyReport> {
+        crate::verify::verify(&self.db, &self.schema, &self.config.id).await
+    }
+}
+
+impl InvectBuilder {
+    /// The database to use (the TypeScript Invect's `baseDatabaseConfig`).
+    pub fn base_database_config(mut self, config: DatabaseConfig) -> Self {
+        self.config = config;
+        self
+    }
+
+    /// What the startup check does: `Off` (default), `Warn` or `Strict`.
+    pub fn schema_verification(mut self, mode: SchemaVerification) -> Self {
+        self.verification = mode;
+        self
+    }
+
+    /// A prefix for every Invect table (`invect_` → `invect_flows`), so that
+    /// Invect's tables never meet the application's own. Overrides the
+    /// config's `tablePrefix`.
+    pub fn table_prefix(mut self, prefix: impl Into<String>) -> Self {
+        self.prefix = Some(prefix.into());
+        self
+    }
+
+    /// Adds a plugin's tables and extensions.
+    pub fn plugin(mut self, plugin: Plugin) -> Self {
+        self.plugins.push(plugin);
+        self
+    }
+
+    /// Merges the schema, connects, and runs the startup check.
+    ///
+    /// Fails on a schema conflict (naming the plugins involved), on any
+    /// connection problem (naming the database id), and, under `Strict`, when
+    /// the database lacks tables or columns. Under `Warn` the same report is
+    /// logged through `tracing` and the runtime starts.
+    pub async fn build(self) -> Result<Invect> {
+        let mut config = self.config;
+        if let Some(prefix) = self.prefix {
+            config.table_prefix = prefix;
+        }
+        config.validate()?;
+        let schema = merged_schema(&self.plugins, &config.table_prefix)?;
+        let db = Db::connect_config(&config).await?;
+        let invect = Invect {
+            db,
+            config,
+            schema,
+            plugins: self.plugins,
+        };
+        invect.startup_check(self.verification).await?;
+        Ok(invect)
+    }
+}
+
+impl Invect {
+    async fn startup_check(&self, mode: SchemaVerification) -> Result<()> {
+        if mode == SchemaVerification::Off {
+            return Ok(());
+        }
+        let report = self.verify().await?;
+        match mode {
+            _ if report.is_ok() => Ok(()),
+            SchemaVerification::Warn => {
+                tracing::warn!(database = %self.config.id, "{report}");
+                Ok(())
+            }
+            _ => Err(Error::Verification(Box::new(report))),
+        }
+    }
+}

@@ -1,0 +1,241 @@
+//! `migrate --push`: bring a database up to the declared schema with
+//! additive statements only, under a lock, all-or-nothing where the dialect
+//! allows it and re-runnable where it does not (MySQL).
+
+use std::collections::BTreeSet;
+
+use invect_schema::meta::{meta_table, meta_table_name, record_sql};
+use invect_schema::{Dialect, DialectKind, Schema, render_table};
+
+use crate::conn::Conn;
+use crate::db::Db;
+use crate::diff::{Drift, diff};
+use crate::error::{Error, Result};
+
+/// The statements a push would run, or why it cannot run.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Plan {
+    /// SQL to run, in order; empty when the database is up to date.
+    pub statements: Vec<String>,
+    /// What push will not do, each with what a migration must do instead.
+    pub refusals: Vec<String>,
+}
+
+/// What a push did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PushReport {
+    /// Every statement executed, in order.
+    pub statements: Vec<String>,
+}
+
+/// Advisory lock key shared by every Invect push on PostgreSQL ("invect").
+const PG_LOCK_KEY: i64 = 0x0069_6e76_6563_74;
+/// Named lock shared by every Invect push on MySQL.
+const MYSQL_LOCK: &str = "invect_push";
+/// How long a MySQL push waits for another one, in seconds.
+const MYSQL_LOCK_WAIT_SECS: u32 = 300;
+
+/// The statements a push would run now; changes nothing.
+pub async fn plan(db: &Db, schema: &Schema, prefix: &str) -> Result<Plan> {
+    let mut conn = db.acquire().await?;
+    build_plan(&mut conn, schema, prefix).await
+}
+
+/// Applies the schema additively. PostgreSQL and SQLite run every statement
+/// in one transaction; MySQL (whose DDL commits as it goes) runs steps that a
+/// later push can complete. Concurrent pushes wait for each other.
+pub async fn push(db: &Db, schema: &Schema, prefix: &str) -> Result<PushReport> {
+    let mut conn = db.acquire().await?;
+    match conn.kind() {
+        DialectKind::Postgres => {
+            conn.execute("BEGIN").await?;
+            let lock = format!("SELECT pg_advisory_xact_lock({PG_LOCK_KEY})");
+            in_transaction(&mut conn, &lock, schema, prefix).await
+        }
+        DialectKind::Sqlite => {
+            conn.execute("BEGIN IMMEDIATE").await?;
+            in_transaction(&mut conn, "SELECT 1", schema, prefix).await
+        }
+        DialectKind::Mysql => {
+            let got = conn
+                .int(&format!(
+                    "SELECT GET_LOCK('{MYSQL_LOCK}', {MYSQL_LOCK_WAIT_SECS})"
+                ))
+                .await?;
+            if got != Some(1) {
+                return Err(Error::Lock(format!(
+                    "another push or migration held the lock `{MYSQL_LOCK}` for {MYSQL_LOCK_WAIT_SECS} s; try again when it is done"
+                )));
+            }
+            let result = apply(&mut conn, schema, prefix).await;
+            let released = conn
+                .execute(&format!("DO RELEASE_LOCK('{MYSQL_LOCK}')"))
+                .await;
+            let report = result?;
+            released?;
+            Ok(report)
+        }
+    }
+}
+
+async fn in_transaction(
+    conn: &mut Conn,
+    lock: &str,
+    schema: &Schema,
+    prefix: &str,
+) -> Result<PushReport> {
+    let result = async {
+        conn.execute(lock).await?;
+        apply(conn, schema, prefix).await
+    }
+    .await;
+    match result {
+        Ok(report) => {
+            conn.execute("COMMIT").await?;
+            Ok(report)
+        }
+        Err(e) => {
+            // The original error matters more than a failed rollback.
+            let _ = conn.execute("ROLLBACK").await;
+            Err(e)
+        }
+    }
+}
+
+async fn apply(conn: &mut Conn, schema: &Schema, prefix: &str) -> Result<PushReport> {
+    let plan = build_plan(conn, schema, prefix).await?;
+    if !plan.refusals.is_empty() {
+        return Err(Error::PushRefused {
+            reasons: plan.refusals,
+        });
+    }
+    for sql in &plan.statements {
+        if let Err(e) = conn.execute(sql).await {
+            return Err(Error::Statement {
+                sql: sql.clone(),
+                source: Box::new(e),
+            });
+        }
+    }
+    Ok(PushReport {
+        statements: plan.statements,
+    })
+}
+
+async fn build_plan(conn: &mut Conn, schema: &Schema, prefix: &str) -> Result<Plan> {
+    let kind = conn.kind();
+    let d = kind.dialect();
+    let live = crate::introspect::introspect_conn(conn).await?;
+    let meta = meta_table_name(prefix);
+    let mut plan = Plan::default();
+    let recorded: BTreeSet<String> = if live.tables.contains_key(&meta) {
+        let sql = format!("SELECT {} FROM {}", d.quote("table_name"), d.quote(&meta));
+        conn.strings(&sql).await?.into_iter().collect()
+    } else {
+        plan.statements.extend(render_table(d, &meta_table(prefix)));
+        BTreeSet::new()
+    };
+    for drift in diff(kind, schema, &live, &recorded) {
+        add_step(conn, d, schema, prefix, &recorded, drift, &mut plan).await?;
+    }
+    Ok(plan)
+}
+
+async fn add_step(
+    conn: &mut Conn,
+    d: &'static dyn Dialect,
+    schema: &Schema,
+    prefix: &str,
+    recorded: &BTreeSet<String>,
+    drift: Drift,
+    plan: &mut Plan,
+) -> Result<()> {
+    let table_def = |name: &str| schema.table(name).map(|t| &t.def);
+    match &drift {
+        Drift::MissingEnum { name } => {
+            let e = schema.enums().into_iter().find(|e| e.name == *name);
+            plan.statements.extend(e.and_then(|e| d.create_enum(e)));
+        }
+        Drift::MissingEnumValues { name, table, column, values } => {
+            let Some(e) = schema.enums().into_iter().find(|e| e.name == *name) else { return Ok(()) };
+            let values: Vec<&str> = values.iter().map(String::as_str).collect();
+            let uses: Vec<_> = match (table.as_deref().and_then(table_def), column) {
+                (Some(t), Some(c)) => t.column(c).map(|c| (t, c)).into_iter().collect(),
+                _ => Vec::new(),
+            };
+            plan.statements.extend(d.extend_enum(e, &values, &uses));
+        }
+        Drift::MissingTable { table } => {
+            let Some(t) = schema.table(table) else { return Ok(()) };
+            if !recorded.contains(table) {
+                // Recorded first: on MySQL a crash after CREATE must not leave
+                // an Invect table that looks foreign.
+                plan.statements.push(record_sql(d, prefix, table, &t.origin.to_string()));
+            }
+            plan.statements.extend(render_table(d, &t.def));
+        }
+        Drift::MissingColumn { table, column } => {
+            let Some(c) = table_def(table).and_then(|t| t.column(column)) else { return Ok(()) };
+            match refuse_column(conn, d, table, c).await? {
+                Some(reason) => plan.refusals.push(reason),
+                None => plan.statements.extend(d.add_column(table, c)),
+            }
+        }
+        Drift::MissingIndex { table, index } => {
+            let found = table_def(table).and_then(|t| t.effective_indexes().into_iter().find(|i| i.name(table) == *index));
+            plan.statements.extend(found.map(|i| d.create_index(table, &i)));
+        }
+        Drift::TypeMismatch { .. } => plan.refusals.push(format!(
+            "{drift}; push never changes a column's type: write a migration that converts it (e.g. add a new column, copy, swap)"
+        )),
+        Drift::NullabilityMismatch { .. } => plan.refusals.push(format!(
+            "{drift}; push never changes nullability: write a migration (fill NULLs first when making a column NOT NULL)"
+        )),
+        Drift::BlockedTable { .. } | Drift::ForeignTable { .. } => plan.refusals.push(drift.to_string()),
+    }
+    Ok(())
+}
+
+/// Why a missing column cannot be added in place, if it cannot.
+async fn refuse_column(
+    conn: &mut Conn,
+    d: &dyn Dialect,
+    table: &str,
+    c: &invect_schema::ColumnDef,
+) -> Result<Option<String>> {
+    let has_ddl_default = c
+        .default
+        .as_ref()
+        .is_some_and(|v| d.default_expr(v, &c.ty).is_some());
+    let sqlite = d.kind() == DialectKind::Sqlite;
+    let column = format!("`{table}.{}`", c.name);
+    if !c.nullable && !has_ddl_default {
+        let has_rows = conn
+            .exists(&format!("SELECT 1 FROM {} LIMIT 1", d.quote(table)))
+            .await?;
+        if has_rows || sqlite {
+            return Ok(Some(format!(
+                "column {column} is NOT NULL without a database default and `{table}` {}; \
+                 a migration must add it as nullable, fill every row, then make it NOT NULL",
+                if has_rows {
+                    "has rows"
+                } else {
+                    "cannot take one on SQLite"
+                }
+            )));
+        }
+    }
+    if sqlite && !c.nullable && matches!(c.default, Some(invect_schema::DefaultValue::Now)) {
+        return Ok(Some(format!(
+            "column {column} is NOT NULL with default `now`, which SQLite cannot add to an existing table \
+             (its default must be a constant); a migration must rebuild `{table}` keeping its rows"
+        )));
+    }
+    if sqlite && c.references.is_some() && !c.nullable {
+        return Ok(Some(format!(
+            "column {column} is a NOT NULL foreign key, which SQLite cannot add to an existing table; \
+             make it nullable or rebuild `{table}` in a migration"
+        )));
+    }
+    Ok(None)
+}
