@@ -34,6 +34,7 @@ per_dialect!(
     plugin_table_and_extension_push_verify_and_query,
     strict_and_warn_startup_checks,
     prefix_keeps_clear_of_the_applications_flows,
+    non_additive_changes_are_refused,
 );
 
 async fn push_creates_exactly_the_core_schema_once(kind: DialectKind) {
@@ -403,6 +404,42 @@ async fn prefix_keeps_clear_of_the_applications_flows(kind: DialectKind) {
     );
     db.close().await;
     owner.close().await;
+    test.drop().await;
+}
+
+/// A NOT NULL column without default on a table with rows, and a column
+/// whose type changed: push changes nothing and says what a migration must do.
+async fn non_additive_changes_are_refused(kind: DialectKind) {
+    let test = AnyTestDb::new(kind).await;
+    let invect = invect(&test).await;
+    invect.push().await.expect("push");
+    let db = invect.db();
+    Flow::insert(db, NewFlow { id: "f1".into(), name: "One".into(), ..NewFlow::default() })
+        .await
+        .expect("insert");
+    // One call, so one connection: another SQLite connection whose schema
+    // cache predates the DROP would see the re-added column as a duplicate.
+    raw(
+        db,
+        "ALTER TABLE flows DROP COLUMN name; ALTER TABLE flows DROP COLUMN live_version_number; \
+         ALTER TABLE flows ADD COLUMN live_version_number VARCHAR(10)",
+    )
+    .await;
+    let before = invect_runtime::introspect::introspect(db).await.expect("introspect");
+
+    let err = invect.push().await.expect_err("push of a NOT NULL column into a table with rows");
+    let Error::PushRefused { reasons } = &err else { panic!("{kind}: not a refusal: {err}") };
+    assert_eq!(reasons.len(), 2, "{kind}: {err}");
+    assert!(reasons[0].contains("`flows.name`") && reasons[0].contains("has rows") && reasons[0].contains("migration"), "{kind}: {}", reasons[0]);
+    assert!(reasons[1].contains("`flows.live_version_number`") && reasons[1].contains("type") && reasons[1].contains("migration"), "{kind}: {}", reasons[1]);
+    let plan = invect.plan().await.expect("plan");
+    assert_eq!(plan.refusals, *reasons, "{kind}: plan and push disagree");
+
+    let after = invect_runtime::introspect::introspect(db).await.expect("introspect");
+    assert_eq!(after, before, "{kind}: a refused push changed the schema");
+    let report = invect.verify().await.expect("verify");
+    assert_eq!(report.problems.len(), 2, "{kind}: {report}");
+    db.close().await;
     test.drop().await;
 }
 
