@@ -19,64 +19,25 @@ use invect_runtime::schema::{
     ColumnType, Dialect, DialectKind, EnumDef, Sqlite, TableDef, foreign_key_name,
 };
 use invect_runtime::{Db, Pool};
-use invect_tests::{MySqlTestDb, PgTestDb, SqliteTestDb, core_ddl, core_schema, url_with_database};
+use invect_tests::{AnyTestDb as TestDb, PgTestDb, core_ddl, core_schema, url_with_database};
 use sqlx::AssertSqlSafe;
 
 /// An application table beside Invect's, and a view over a core table.
 const APP_TABLE: &str = "app_orders";
 const APP_VIEW: &str = "app_flow_names";
 
-/// A throwaway database of one dialect.
-#[derive(Debug)]
-enum TestDb {
-    Sqlite(SqliteTestDb),
-    Postgres(PgTestDb),
-    Mysql(MySqlTestDb),
-}
-
-impl TestDb {
-    /// A fresh database with the core DDL, the application table and the view.
-    async fn with_core(kind: DialectKind) -> TestDb {
-        let test = match kind {
-            DialectKind::Sqlite => TestDb::Sqlite(SqliteTestDb::new().await),
-            DialectKind::Postgres => TestDb::Postgres(PgTestDb::new().await),
-            DialectKind::Mysql => TestDb::Mysql(MySqlTestDb::new().await),
-        };
-        let mut ddl = core_ddl(kind);
-        ddl.push(format!(
-            "CREATE TABLE {APP_TABLE} (id INTEGER NOT NULL PRIMARY KEY, note TEXT)"
-        ));
-        ddl.push(format!(
-            "CREATE VIEW {APP_VIEW} AS SELECT id, name FROM flows"
-        ));
-        test.apply(&ddl).await;
-        test
-    }
-
-    async fn apply(&self, statements: &[String]) {
-        match self {
-            TestDb::Sqlite(t) => t.apply(statements).await,
-            TestDb::Postgres(t) => t.apply(statements).await,
-            TestDb::Mysql(t) => t.apply(statements).await,
-        }
-    }
-
-    /// The owner's handle, from the test's own pool.
-    fn db(&self) -> Db {
-        match self {
-            TestDb::Sqlite(t) => Db::from(t.pool.clone()),
-            TestDb::Postgres(t) => Db::from(t.pool.clone()),
-            TestDb::Mysql(t) => Db::from(t.pool.clone()),
-        }
-    }
-
-    async fn drop(self) {
-        match self {
-            TestDb::Sqlite(t) => t.drop().await,
-            TestDb::Postgres(t) => t.drop().await,
-            TestDb::Mysql(t) => t.drop().await,
-        }
-    }
+/// A fresh database with the core DDL, the application table and the view.
+async fn with_core(kind: DialectKind) -> TestDb {
+    let test = TestDb::new(kind).await;
+    let mut ddl = core_ddl(kind);
+    ddl.push(format!(
+        "CREATE TABLE {APP_TABLE} (id INTEGER NOT NULL PRIMARY KEY, note TEXT)"
+    ));
+    ddl.push(format!(
+        "CREATE VIEW {APP_VIEW} AS SELECT id, name FROM flows"
+    ));
+    test.apply(&ddl).await;
+    test
 }
 
 async fn read(db: &Db) -> LiveSchema {
@@ -88,7 +49,7 @@ async fn read(db: &Db) -> LiveSchema {
 // --- the core schema, read back ---------------------------------------------
 
 async fn core_schema_is_read_back(kind: DialectKind) {
-    let test = TestDb::with_core(kind).await;
+    let test = with_core(kind).await;
     let live = read(&test.db()).await;
     assert_core_schema(kind, &live);
     test.drop().await;
@@ -311,7 +272,7 @@ const EXTRA_TABLES: usize = 200;
 const EXTRA_COLUMNS: usize = 12;
 
 async fn query_count_is_constant(kind: DialectKind) {
-    let test = TestDb::with_core(kind).await;
+    let test = with_core(kind).await;
     let db = test.db();
     let core = read(&db).await;
     assert!(core.queries > 0, "{kind}: no query counted");
@@ -491,7 +452,7 @@ impl ReadOnlyRun {
 }
 
 async fn select_only_user_sees_the_same(kind: DialectKind) {
-    let test = TestDb::with_core(kind).await;
+    let test = with_core(kind).await;
     let owner = read(&test.db()).await;
     let (grants, ro_url) = select_grants(&test);
     as_owner(&test, &grants).await;

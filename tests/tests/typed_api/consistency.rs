@@ -185,11 +185,7 @@ async fn null_ordering(db: &Db, problems: &mut Vec<String>) {
 /// for a `Db` made with `Db::from(pool)` around the application's own pool,
 /// not only for one made by `Db::connect`.
 async fn like_on_a_wrapped_pool(test: &TestDb, problems: &mut Vec<String>) {
-    let db = match test {
-        TestDb::Sqlite(t) => Db::from(t.pool.clone()),
-        TestDb::Postgres(t) => Db::from(t.pool.clone()),
-        TestDb::Mysql(t) => Db::from(t.pool.clone()),
-    };
+    let db = test.db();
     let rows = [
         item(1, "abc", Level::Low, None),
         item(2, "ABC", Level::Low, None),

@@ -4,51 +4,12 @@
 use chrono::{DateTime, TimeZone, Utc};
 use invect_runtime::schema::{DialectKind, render_table};
 use invect_runtime::{Db, InvectEnum, Table};
-use invect_tests::{MySqlTestDb, PgTestDb, SqliteTestDb, core_ddl};
+use invect_tests::core_ddl;
 
 use crate::model::{Item, Level, Mood, Pair, TypedValue};
 
 /// A throwaway database of one dialect.
-#[derive(Debug)]
-pub enum TestDb {
-    Sqlite(SqliteTestDb),
-    Postgres(PgTestDb),
-    Mysql(MySqlTestDb),
-}
-
-impl TestDb {
-    pub async fn new(kind: DialectKind) -> TestDb {
-        match kind {
-            DialectKind::Sqlite => TestDb::Sqlite(SqliteTestDb::new().await),
-            DialectKind::Postgres => TestDb::Postgres(PgTestDb::new().await),
-            DialectKind::Mysql => TestDb::Mysql(MySqlTestDb::new().await),
-        }
-    }
-
-    pub async fn apply(&self, statements: &[String]) {
-        match self {
-            TestDb::Sqlite(t) => t.apply(statements).await,
-            TestDb::Postgres(t) => t.apply(statements).await,
-            TestDb::Mysql(t) => t.apply(statements).await,
-        }
-    }
-
-    pub fn url(&self) -> &str {
-        match self {
-            TestDb::Sqlite(t) => &t.url,
-            TestDb::Postgres(t) => &t.url,
-            TestDb::Mysql(t) => &t.url,
-        }
-    }
-
-    pub async fn drop(self) {
-        match self {
-            TestDb::Sqlite(t) => t.drop().await,
-            TestDb::Postgres(t) => t.drop().await,
-            TestDb::Mysql(t) => t.drop().await,
-        }
-    }
-}
+pub use invect_tests::AnyTestDb as TestDb;
 
 /// A fresh database with `ddl` applied, and the typed API's handle on it.
 ///
