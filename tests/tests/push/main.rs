@@ -414,9 +414,16 @@ async fn non_additive_changes_are_refused(kind: DialectKind) {
     let invect = invect(&test).await;
     invect.push().await.expect("push");
     let db = invect.db();
-    Flow::insert(db, NewFlow { id: "f1".into(), name: "One".into(), ..NewFlow::default() })
-        .await
-        .expect("insert");
+    Flow::insert(
+        db,
+        NewFlow {
+            id: "f1".into(),
+            name: "One".into(),
+            ..NewFlow::default()
+        },
+    )
+    .await
+    .expect("insert");
     // One call, so one connection: another SQLite connection whose schema
     // cache predates the DROP would see the re-added column as a duplicate.
     raw(
@@ -425,17 +432,38 @@ async fn non_additive_changes_are_refused(kind: DialectKind) {
          ALTER TABLE flows ADD COLUMN live_version_number VARCHAR(10)",
     )
     .await;
-    let before = invect_runtime::introspect::introspect(db).await.expect("introspect");
+    let before = invect_runtime::introspect::introspect(db)
+        .await
+        .expect("introspect");
 
-    let err = invect.push().await.expect_err("push of a NOT NULL column into a table with rows");
-    let Error::PushRefused { reasons } = &err else { panic!("{kind}: not a refusal: {err}") };
+    let err = invect
+        .push()
+        .await
+        .expect_err("push of a NOT NULL column into a table with rows");
+    let Error::PushRefused { reasons } = &err else {
+        panic!("{kind}: not a refusal: {err}")
+    };
     assert_eq!(reasons.len(), 2, "{kind}: {err}");
-    assert!(reasons[0].contains("`flows.name`") && reasons[0].contains("has rows") && reasons[0].contains("migration"), "{kind}: {}", reasons[0]);
-    assert!(reasons[1].contains("`flows.live_version_number`") && reasons[1].contains("type") && reasons[1].contains("migration"), "{kind}: {}", reasons[1]);
+    assert!(
+        reasons[0].contains("`flows.name`")
+            && reasons[0].contains("has rows")
+            && reasons[0].contains("migration"),
+        "{kind}: {}",
+        reasons[0]
+    );
+    assert!(
+        reasons[1].contains("`flows.live_version_number`")
+            && reasons[1].contains("type")
+            && reasons[1].contains("migration"),
+        "{kind}: {}",
+        reasons[1]
+    );
     let plan = invect.plan().await.expect("plan");
     assert_eq!(plan.refusals, *reasons, "{kind}: plan and push disagree");
 
-    let after = invect_runtime::introspect::introspect(db).await.expect("introspect");
+    let after = invect_runtime::introspect::introspect(db)
+        .await
+        .expect("introspect");
     assert_eq!(after, before, "{kind}: a refused push changed the schema");
     let report = invect.verify().await.expect("verify");
     assert_eq!(report.problems.len(), 2, "{kind}: {report}");
