@@ -52,6 +52,14 @@ pub enum Error {
     /// Strict startup verification found the database lacking.
     #[error("{0}")]
     Verification(Box<crate::verify::VerifyReport>),
+    /// A credential cannot be encrypted or decrypted, or a key is unusable.
+    #[error("{}{message}", id.as_ref().map(|i| format!("credential `{i}`: ")).unwrap_or_default())]
+    Credential {
+        /// The credential concerned, when there is one.
+        id: Option<String>,
+        problem: crate::credentials::CredentialProblem,
+        message: String,
+    },
     /// The push/migration lock could not be taken.
     #[error("{0}")]
     Lock(String),

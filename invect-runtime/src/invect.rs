@@ -4,6 +4,7 @@
 use invect_schema::Schema;
 
 use crate::config::{DatabaseConfig, SchemaVerification};
+use crate::credentials::{Credentials, EncryptionKey, Keyring};
 use crate::db::Db;
 use crate::error::{Error, Result};
 use crate::plugin::{Plugin, merged_schema};
@@ -33,6 +34,7 @@ pub struct Invect {
     config: DatabaseConfig,
     schema: Schema,
     plugins: Vec<Plugin>,
+    keys: Keyring,
 }
 
 /// Collects the configuration of an [`Invect`]; see [`Invect::builder`].
@@ -43,6 +45,8 @@ pub struct InvectBuilder {
     prefix: Option<String>,
     verification: SchemaVerification,
     plugins: Vec<Plugin>,
+    key: Option<EncryptionKey>,
+    previous_keys: Vec<EncryptionKey>,
 }
 
 impl Default for InvectBuilder {
@@ -52,6 +56,8 @@ impl Default for InvectBuilder {
             prefix: None,
             verification: SchemaVerification::Off,
             plugins: Vec::new(),
+            key: None,
+            previous_keys: Vec::new(),
         }
     }
 }
@@ -96,6 +102,11 @@ impl Invect {
         crate::push::push(&self.db, &self.schema, &self.config.table_prefix).await
     }
 
+    /// The credentials API, with the configured encryption keys.
+    pub fn credentials(&self) -> Credentials {
+        Credentials::new(self.db.clone(), self.keys.clone())
+    }
+
     /// Checks, read-only, that the database has every table and column.
     pub async fn verify(&self) -> Result<VerifyReport> {
         crate::verify::verify(&self.db, &self.schema, &self.config.id).await
@@ -129,6 +140,20 @@ impl InvectBuilder {
         self
     }
 
+    /// The key that encrypts credentials; without it `INVECT_ENCRYPTION_KEY`
+    /// is read at [`build`](Self::build).
+    pub fn encryption_key(mut self, key: EncryptionKey) -> Self {
+        self.key = Some(key);
+        self
+    }
+
+    /// An older key that may still decrypt credentials (a rotation window);
+    /// without any, `INVECT_PREVIOUS_ENCRYPTION_KEYS` is read.
+    pub fn previous_encryption_key(mut self, key: EncryptionKey) -> Self {
+        self.previous_keys.push(key);
+        self
+    }
+
     /// Merges the schema, connects, and runs the startup check.
     ///
     /// Fails on a schema conflict (naming the plugins involved), on any
@@ -142,12 +167,14 @@ impl InvectBuilder {
         }
         config.validate()?;
         let schema = merged_schema(&self.plugins, &config.table_prefix)?;
+        let keys = keyring(self.key, self.previous_keys)?;
         let db = Db::connect_config(&config).await?;
         let invect = Invect {
             db,
             config,
             schema,
             plugins: self.plugins,
+            keys,
         };
         invect.startup_check(self.verification).await?;
         Ok(invect)
@@ -169,4 +196,17 @@ impl Invect {
             _ => Err(Error::Verification(Box::new(report))),
         }
     }
+}
+
+/// The builder's keys, with the environment filling in what was not given.
+fn keyring(key: Option<EncryptionKey>, previous: Vec<EncryptionKey>) -> Result<Keyring> {
+    let env = Keyring::from_env()?;
+    let mut ring = match key.or_else(|| env.current().cloned()) {
+        Some(k) => Keyring::new(k),
+        None => Keyring::default(),
+    };
+    if previous.is_empty() {
+        ring = env.previous().iter().cloned().fold(ring, Keyring::with_previous);
+    }
+    Ok(previous.into_iter().fold(ring, Keyring::with_previous))
 }

@@ -18,6 +18,7 @@ extern crate self as invect_runtime;
 
 mod config;
 mod conn;
+pub mod credentials;
 mod connect;
 pub mod core;
 mod db;
