@@ -63,6 +63,38 @@ pub enum Error {
     /// The push/migration lock could not be taken.
     #[error("{0}")]
     Lock(String),
+    /// Migration files, their folder or a snapshot cannot be read, written
+    /// or used; `path` is the file or folder concerned.
+    #[error("migrations: `{}`: {message}", path.display())]
+    MigrationFiles {
+        path: std::path::PathBuf,
+        message: String,
+    },
+    /// The declared schema changed in a way a generated migration never does.
+    #[error("no migration was written, the declared schema changed in ways a generated migration never does:\n{}\nto make such a change, write its migration by hand as a newer `<version>_<name>.sql` in the dialect's migrations folder, then adopt it (`invect_runtime::migrate::adopt_hand_written`) so the next migration starts from the schema it leads to", reasons.iter().map(|r| format!("  - {r}")).collect::<Vec<_>>().join("\n"))]
+    MigrationRefused { reasons: Vec<String> },
+    /// A migration file was applied and has been edited since.
+    #[error("migration file `{}` (version {version}) was applied but has been edited since; nothing was applied. Restore the file as it was applied (e.g. `git checkout -- {}`) and put new changes in a new migration", file.display(), file.display())]
+    MigrationModified {
+        version: i64,
+        file: std::path::PathBuf,
+    },
+    /// A migration failed half-way on MySQL (which commits DDL as it goes)
+    /// and its history row marks it unfinished.
+    #[error("migration file `{}` (version {version}) failed half-way on an earlier run and is marked unfinished in `invect_migrations`: MySQL commits each DDL statement as it goes, so the statements before the failing one were applied and the rest were not. Nothing was applied now. Fix what made it fail, then {}", file.display(), crate::migrate::dirty_advice(.version))]
+    MigrationDirty {
+        version: i64,
+        file: std::path::PathBuf,
+    },
+    /// A statement of a migration file failed; `advice` says what state that
+    /// left and what to do.
+    #[error("migration file `{}` (version {version}) failed: {source}; {advice}", file.display())]
+    MigrationFailed {
+        version: i64,
+        file: std::path::PathBuf,
+        source: sqlx::Error,
+        advice: String,
+    },
 }
 
 /// `Result` with the runtime's [`Error`].

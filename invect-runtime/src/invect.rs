@@ -206,7 +206,11 @@ fn keyring(key: Option<EncryptionKey>, previous: Vec<EncryptionKey>) -> Result<K
         None => Keyring::default(),
     };
     if previous.is_empty() {
-        ring = env.previous().iter().cloned().fold(ring, Keyring::with_previous);
+        ring = env
+            .previous()
+            .iter()
+            .cloned()
+            .fold(ring, Keyring::with_previous);
     }
     Ok(previous.into_iter().fold(ring, Keyring::with_previous))
 }

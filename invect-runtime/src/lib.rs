@@ -16,17 +16,20 @@
 // Generated code names `::invect_runtime`; this lets the core tables use the macro too.
 extern crate self as invect_runtime;
 
+#[cfg(feature = "cli")]
+pub mod cli;
 mod config;
 mod conn;
-pub mod credentials;
 mod connect;
 pub mod core;
+pub mod credentials;
 mod db;
 mod diff;
 mod error;
 mod executor;
 pub mod introspect;
 mod invect;
+pub mod migrate;
 mod plugin;
 mod prefix;
 mod push;

@@ -29,8 +29,10 @@ mod dialect;
 mod error;
 pub mod ident;
 mod merge;
-mod model;
 pub mod meta;
+mod schema_diff;
+pub use schema_diff::diff_schemas;
+mod model;
 pub mod statements;
 pub mod validate;
 

@@ -53,12 +53,20 @@ async fn open(kind: DialectKind) -> (AnyTestDb, Db) {
 /// The `config` column of every row as the database's own text.
 async fn raw_configs(db: &Db) -> Vec<String> {
     let result = match db.pool() {
-        Pool::Sqlite(p) => sqlx::query_scalar("SELECT config FROM credentials").fetch_all(p).await,
+        Pool::Sqlite(p) => {
+            sqlx::query_scalar("SELECT config FROM credentials")
+                .fetch_all(p)
+                .await
+        }
         Pool::Postgres(p) => {
-            sqlx::query_scalar("SELECT config::text FROM credentials").fetch_all(p).await
+            sqlx::query_scalar("SELECT config::text FROM credentials")
+                .fetch_all(p)
+                .await
         }
         Pool::Mysql(p) => {
-            sqlx::query_scalar("SELECT CAST(config AS CHAR) FROM credentials").fetch_all(p).await
+            sqlx::query_scalar("SELECT CAST(config AS CHAR) FROM credentials")
+                .fetch_all(p)
+                .await
         }
     };
     result.unwrap_or_else(|e| panic!("{}: reading raw configs failed: {e}", db.kind()))
@@ -68,7 +76,9 @@ async fn raw_configs(db: &Db) -> Vec<String> {
 fn problem_of(result: Result<impl std::fmt::Debug, Error>) -> (CredentialProblem, String) {
     match result {
         Err(e @ Error::Credential { .. }) => {
-            let Error::Credential { problem, .. } = &e else { unreachable!() };
+            let Error::Credential { problem, .. } = &e else {
+                unreachable!()
+            };
             (*problem, e.to_string())
         }
         other => panic!("expected a credential error, got {other:?}"),
@@ -84,32 +94,59 @@ async fn round_trip_and_nothing_in_plain_text(kind: DialectKind) {
     let created = store.create(input).await.expect("create");
     assert_eq!(created.config, secret_config(0));
     let other = store
-        .create(CredentialInput::new("Postgres", "database", "password", json!({"password": SECRETS[2]})))
+        .create(CredentialInput::new(
+            "Postgres",
+            "database",
+            "password",
+            json!({"password": SECRETS[2]}),
+        ))
         .await
         .expect("create");
 
     let read = store.get(created.id).await.expect("get").expect("a row");
     assert_eq!(read, created, "{kind}: read back differs");
-    assert!(!format!("{read:?}").contains(SECRETS[0]), "{kind}: Debug shows the secret");
+    assert!(
+        !format!("{read:?}").contains(SECRETS[0]),
+        "{kind}: Debug shows the secret"
+    );
 
     for raw in raw_configs(&db).await {
         for secret in SECRETS {
-            assert!(!raw.contains(secret), "{kind}: `{secret}` stored in plain text: {raw}");
+            assert!(
+                !raw.contains(secret),
+                "{kind}: `{secret}` stored in plain text: {raw}"
+            );
         }
         assert!(raw.contains("A256GCM"), "{kind}: not an envelope: {raw}");
     }
 
     let llm = store
-        .list(CredentialFilter { r#type: Some("llm".into()), ..CredentialFilter::default() })
+        .list(CredentialFilter {
+            r#type: Some("llm".into()),
+            ..CredentialFilter::default()
+        })
         .await
         .expect("list");
-    assert_eq!(llm.iter().map(|c| c.id).collect::<Vec<_>>(), vec![created.id]);
+    assert_eq!(
+        llm.iter().map(|c| c.id).collect::<Vec<_>>(),
+        vec![created.id]
+    );
     let ws = store
-        .list(CredentialFilter { workspace_id: Some("ws-1".into()), ..CredentialFilter::default() })
+        .list(CredentialFilter {
+            workspace_id: Some("ws-1".into()),
+            ..CredentialFilter::default()
+        })
         .await
         .expect("list");
     assert_eq!(ws.len(), 1);
-    assert_eq!(store.list(CredentialFilter::default()).await.expect("list").len(), 2);
+    assert_eq!(
+        store
+            .list(CredentialFilter::default())
+            .await
+            .expect("list")
+            .len(),
+        2
+    );
 
     let before = raw_configs(&db).await;
     let new_config = json!({"apiKey": "sk-rotated-NEW"});
@@ -123,13 +160,22 @@ async fn round_trip_and_nothing_in_plain_text(kind: DialectKind) {
     assert!(!updated.is_active);
     assert!(updated.updated_at >= created.updated_at);
     let after = raw_configs(&db).await;
-    assert!(after.iter().all(|r| !r.contains("sk-rotated-NEW")), "{kind}: updated config in plain text");
+    assert!(
+        after.iter().all(|r| !r.contains("sk-rotated-NEW")),
+        "{kind}: updated config in plain text"
+    );
     assert_ne!(before, after, "{kind}: update did not re-encrypt");
     let active = store
-        .list(CredentialFilter { is_active: Some(true), ..CredentialFilter::default() })
+        .list(CredentialFilter {
+            is_active: Some(true),
+            ..CredentialFilter::default()
+        })
         .await
         .expect("list");
-    assert_eq!(active.iter().map(|c| c.id).collect::<Vec<_>>(), vec![other.id]);
+    assert_eq!(
+        active.iter().map(|c| c.id).collect::<Vec<_>>(),
+        vec![other.id]
+    );
 
     assert_eq!(read.last_used_at, None);
     assert!(store.mark_used(created.id).await.expect("mark used"));
@@ -139,7 +185,8 @@ async fn round_trip_and_nothing_in_plain_text(kind: DialectKind) {
     assert!(store.delete(created.id).await.expect("delete"));
     assert!(!store.delete(created.id).await.expect("delete again"));
     assert_eq!(store.get(created.id).await.expect("get"), None);
-    let (problem, message) = problem_of(store.update(created.id, CredentialUpdate::default()).await);
+    let (problem, message) =
+        problem_of(store.update(created.id, CredentialUpdate::default()).await);
     assert_eq!(problem, CredentialProblem::NotFound, "{message}");
     db.close().await;
     test.drop().await;
@@ -158,11 +205,22 @@ async fn each_failure_has_its_own_error(kind: DialectKind) {
         .expect("create");
     let id = a.id.to_string();
 
-    let (problem, message) = problem_of(Credentials::new(db.clone(), Keyring::new(key(2))).get(a.id).await);
+    let (problem, message) = problem_of(
+        Credentials::new(db.clone(), Keyring::new(key(2)))
+            .get(a.id)
+            .await,
+    );
     assert_eq!(problem, CredentialProblem::WrongKey, "{kind}: {message}");
-    assert!(message.contains(&id) && message.contains("INVECT_ENCRYPTION_KEY"), "{kind}: {message}");
+    assert!(
+        message.contains(&id) && message.contains("INVECT_ENCRYPTION_KEY"),
+        "{kind}: {message}"
+    );
 
-    let (problem, message) = problem_of(Credentials::new(db.clone(), Keyring::default()).get(a.id).await);
+    let (problem, message) = problem_of(
+        Credentials::new(db.clone(), Keyring::default())
+            .get(a.id)
+            .await,
+    );
     assert_eq!(problem, CredentialProblem::NoKey, "{kind}: {message}");
     let (problem, _) = problem_of(
         Credentials::new(db.clone(), Keyring::default())
@@ -172,7 +230,10 @@ async fn each_failure_has_its_own_error(kind: DialectKind) {
     assert_eq!(problem, CredentialProblem::NoKey);
 
     // Ciphertext moved from row A to row B: A's id is bound into it.
-    let row_a = Credential::find(&db, a.id).await.expect("find").expect("row");
+    let row_a = Credential::find(&db, a.id)
+        .await
+        .expect("find")
+        .expect("row");
     set_raw_config(&db, b.id, row_a.config.clone()).await;
     let (problem, message) = problem_of(store.get(b.id).await);
     assert_eq!(problem, CredentialProblem::Tampered, "{kind}: {message}");
@@ -189,7 +250,10 @@ async fn each_failure_has_its_own_error(kind: DialectKind) {
     truncated["ct"] = Value::String(ct[..ct.len() / 2].to_string());
     set_raw_config(&db, a.id, truncated).await;
     let (problem, message) = problem_of(store.get(a.id).await);
-    assert!(matches!(problem, CredentialProblem::Tampered), "{kind}: {message}");
+    assert!(
+        matches!(problem, CredentialProblem::Tampered),
+        "{kind}: {message}"
+    );
 
     // A plain-text config written behind the API's back.
     set_raw_config(&db, a.id, json!({"apiKey": "plain"})).await;
@@ -226,7 +290,12 @@ async fn rotation_is_all_or_nothing(kind: DialectKind) {
     let old_store = Credentials::new(db.clone(), Keyring::new(old.clone()));
     for i in 0..N {
         old_store
-            .create(CredentialInput::new(format!("c{i:04}"), "llm", "apiKey", secret_config(i)))
+            .create(CredentialInput::new(
+                format!("c{i:04}"),
+                "llm",
+                "apiKey",
+                secret_config(i),
+            ))
             .await
             .unwrap_or_else(|e| panic!("{kind}: create {i}: {e}"));
     }
@@ -240,23 +309,46 @@ async fn rotation_is_all_or_nothing(kind: DialectKind) {
             }
         })
         .await;
-    assert!(interrupted.is_err(), "{kind}: the injected failure did not stop the rotation");
+    assert!(
+        interrupted.is_err(),
+        "{kind}: the injected failure did not stop the rotation"
+    );
     let all = old_store.list(CredentialFilter::default()).await;
     let all = all.unwrap_or_else(|e| panic!("{kind}: old key after an interrupted rotation: {e}"));
     assert_eq!(all.len(), N);
-    assert!(all.iter().enumerate().all(|(i, c)| c.config == secret_config(i)));
+    assert!(
+        all.iter()
+            .enumerate()
+            .all(|(i, c)| c.config == secret_config(i))
+    );
 
     let rotated = old_store.rotate(&old, &new).await.expect("rotate");
     assert_eq!(rotated, N);
     let new_store = Credentials::new(db.clone(), Keyring::new(new.clone()));
-    let all = new_store.list(CredentialFilter::default()).await.expect("new key reads all");
+    let all = new_store
+        .list(CredentialFilter::default())
+        .await
+        .expect("new key reads all");
     assert_eq!(all.len(), N);
-    assert!(all.iter().enumerate().all(|(i, c)| c.config == secret_config(i)));
+    assert!(
+        all.iter()
+            .enumerate()
+            .all(|(i, c)| c.config == secret_config(i))
+    );
     for c in all.iter().step_by(97) {
         let (problem, _) = problem_of(old_store.get(c.id).await);
-        assert_eq!(problem, CredentialProblem::WrongKey, "{kind}: old key still reads {}", c.id);
+        assert_eq!(
+            problem,
+            CredentialProblem::WrongKey,
+            "{kind}: old key still reads {}",
+            c.id
+        );
     }
-    assert_eq!(old_store.rotate(&old, &new).await.expect("rotate again"), 0, "{kind}: nothing left to rotate");
+    assert_eq!(
+        old_store.rotate(&old, &new).await.expect("rotate again"),
+        0,
+        "{kind}: nothing left to rotate"
+    );
     db.close().await;
     test.drop().await;
 }
@@ -278,7 +370,12 @@ async fn builder_reads_keys(kind: DialectKind) {
         .expect("build");
     let before = old_only
         .credentials()
-        .create(CredentialInput::new("before", "llm", "apiKey", secret_config(1)))
+        .create(CredentialInput::new(
+            "before",
+            "llm",
+            "apiKey",
+            secret_config(1),
+        ))
         .await
         .expect("create");
 
@@ -292,11 +389,30 @@ async fn builder_reads_keys(kind: DialectKind) {
         .expect("build");
     let store = window.credentials();
     let after = store
-        .create(CredentialInput::new("after", "llm", "apiKey", secret_config(2)))
+        .create(CredentialInput::new(
+            "after",
+            "llm",
+            "apiKey",
+            secret_config(2),
+        ))
         .await
         .expect("create");
-    assert_eq!(store.get(before.id).await.expect("old row").map(|c| c.config), Some(secret_config(1)));
-    assert_eq!(store.get(after.id).await.expect("new row").map(|c| c.config), Some(secret_config(2)));
+    assert_eq!(
+        store
+            .get(before.id)
+            .await
+            .expect("old row")
+            .map(|c| c.config),
+        Some(secret_config(1))
+    );
+    assert_eq!(
+        store
+            .get(after.id)
+            .await
+            .expect("new row")
+            .map(|c| c.config),
+        Some(secret_config(2))
+    );
     let (problem, _) = problem_of(old_only.credentials().get(after.id).await);
     assert_eq!(problem, CredentialProblem::WrongKey);
     old_only.db().close().await;

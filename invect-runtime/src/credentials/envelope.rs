@@ -35,14 +35,35 @@ fn aad(id: &str) -> Vec<u8> {
 /// Encrypts `config` for the credential `id` under `key`, with a fresh nonce.
 pub(crate) fn seal(key: &EncryptionKey, id: &str, config: &Value) -> Result<Value> {
     let fail = |problem, message: String| credential_error(Some(id), problem, message);
-    let plain = serde_json::to_vec(config).map_err(|e| fail(CredentialProblem::Malformed, format!("config cannot be written as JSON: {e}")))?;
+    let plain = serde_json::to_vec(config).map_err(|e| {
+        fail(
+            CredentialProblem::Malformed,
+            format!("config cannot be written as JSON: {e}"),
+        )
+    })?;
     let mut nonce = [0u8; 12];
-    getrandom::fill(&mut nonce).map_err(|e| fail(CredentialProblem::InvalidKey, format!("the system random generator failed: {e}")))?;
+    getrandom::fill(&mut nonce).map_err(|e| {
+        fail(
+            CredentialProblem::InvalidKey,
+            format!("the system random generator failed: {e}"),
+        )
+    })?;
     let aad = aad(id);
     let ct = key
         .cipher()
-        .encrypt(&Nonce::from(nonce), Payload { msg: &plain, aad: &aad })
-        .map_err(|_| fail(CredentialProblem::Malformed, "config is too large to encrypt".into()))?;
+        .encrypt(
+            &Nonce::from(nonce),
+            Payload {
+                msg: &plain,
+                aad: &aad,
+            },
+        )
+        .map_err(|_| {
+            fail(
+                CredentialProblem::Malformed,
+                "config is too large to encrypt".into(),
+            )
+        })?;
     let envelope = Envelope {
         v: VERSION,
         alg: ALGORITHM.into(),
@@ -81,7 +102,12 @@ pub(crate) fn open(keys: &Keyring, id: &str, stored: &Value) -> Result<Value> {
     })?;
     let nonce: [u8; 12] = decode(id, "nonce", &envelope.nonce)?
         .try_into()
-        .map_err(|_| fail(CredentialProblem::Tampered, "the stored nonce is not 12 bytes; the row was altered".into()))?;
+        .map_err(|_| {
+            fail(
+                CredentialProblem::Tampered,
+                "the stored nonce is not 12 bytes; the row was altered".into(),
+            )
+        })?;
     let ct = decode(id, "ct", &envelope.ct)?;
     let aad = aad(id);
     let plain = key.cipher().decrypt(&Nonce::from(nonce), Payload { msg: &ct, aad: &aad }).map_err(|_| {
@@ -90,7 +116,12 @@ pub(crate) fn open(keys: &Keyring, id: &str, stored: &Value) -> Result<Value> {
             "the stored ciphertext does not authenticate: it was altered, truncated, or copied from another credential; restore it from a backup or set the config again".into(),
         )
     })?;
-    serde_json::from_slice(&plain).map_err(|e| fail(CredentialProblem::Malformed, format!("decrypted config is not JSON: {e}")))
+    serde_json::from_slice(&plain).map_err(|e| {
+        fail(
+            CredentialProblem::Malformed,
+            format!("decrypted config is not JSON: {e}"),
+        )
+    })
 }
 
 fn parse(id: &str, stored: &Value) -> Result<Envelope> {
@@ -105,7 +136,10 @@ fn parse(id: &str, stored: &Value) -> Result<Envelope> {
         return Err(credential_error(
             Some(id),
             CredentialProblem::Malformed,
-            format!("envelope version {} / algorithm `{}` is not supported (expected {VERSION} / {ALGORITHM}); upgrade Invect", envelope.v, envelope.alg),
+            format!(
+                "envelope version {} / algorithm `{}` is not supported (expected {VERSION} / {ALGORITHM}); upgrade Invect",
+                envelope.v, envelope.alg
+            ),
         ));
     }
     Ok(envelope)
@@ -113,6 +147,10 @@ fn parse(id: &str, stored: &Value) -> Result<Envelope> {
 
 fn decode(id: &str, field: &str, text: &str) -> Result<Vec<u8>> {
     STANDARD.decode(text).map_err(|_| {
-        credential_error(Some(id), CredentialProblem::Tampered, format!("the envelope's `{field}` is not base64; the row was altered"))
+        credential_error(
+            Some(id),
+            CredentialProblem::Tampered,
+            format!("the envelope's `{field}` is not base64; the row was altered"),
+        )
     })
 }

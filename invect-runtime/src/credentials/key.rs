@@ -29,7 +29,11 @@ impl EncryptionKey {
     pub fn generate() -> Result<EncryptionKey> {
         let mut bytes = [0u8; 32];
         getrandom::fill(&mut bytes).map_err(|e| {
-            credential_error(None, CredentialProblem::InvalidKey, format!("the system random generator failed: {e}"))
+            credential_error(
+                None,
+                CredentialProblem::InvalidKey,
+                format!("the system random generator failed: {e}"),
+            )
         })?;
         Ok(EncryptionKey::from_bytes(bytes))
     }
@@ -49,7 +53,9 @@ impl EncryptionKey {
             credential_error(
                 None,
                 CredentialProblem::InvalidKey,
-                format!("the encryption key {what}; it must be base64 of exactly 32 bytes: make one with `invect-cli secret`"),
+                format!(
+                    "the encryption key {what}; it must be base64 of exactly 32 bytes: make one with `invect-cli secret`"
+                ),
             )
         };
         if text.is_empty() {
@@ -88,7 +94,9 @@ impl EncryptionKey {
 
 impl fmt::Debug for EncryptionKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("EncryptionKey").field("id", &self.id).finish_non_exhaustive()
+        f.debug_struct("EncryptionKey")
+            .field("id", &self.id)
+            .finish_non_exhaustive()
     }
 }
 
@@ -97,7 +105,10 @@ impl fmt::Debug for EncryptionKey {
 fn key_id(bytes: &[u8; 32]) -> String {
     let cipher = Aes256Gcm::new(&(*bytes).into());
     let nonce = Nonce::from([0u8; 12]);
-    let payload = Payload { msg: b"", aad: b"invect key id v1" };
+    let payload = Payload {
+        msg: b"",
+        aad: b"invect key id v1",
+    };
     let tag = cipher.encrypt(&nonce, payload).unwrap_or_default();
     tag.iter().take(4).map(|b| format!("{b:02x}")).collect()
 }
@@ -112,7 +123,10 @@ pub struct Keyring {
 impl Keyring {
     /// A keyring that encrypts with `key`.
     pub fn new(key: EncryptionKey) -> Keyring {
-        Keyring { current: Some(key), previous: Vec::new() }
+        Keyring {
+            current: Some(key),
+            previous: Vec::new(),
+        }
     }
 
     /// Adds an older key that may still decrypt (a rotation window).
@@ -126,11 +140,14 @@ impl Keyring {
     pub fn from_env() -> Result<Keyring> {
         let mut ring = Keyring::default();
         if let Some(text) = env_var(ENCRYPTION_KEY_VAR) {
-            ring.current = Some(EncryptionKey::from_base64(&text).map_err(|e| in_var(e, ENCRYPTION_KEY_VAR))?);
+            ring.current =
+                Some(EncryptionKey::from_base64(&text).map_err(|e| in_var(e, ENCRYPTION_KEY_VAR))?);
         }
         for part in env_var(PREVIOUS_KEYS_VAR).iter().flat_map(|v| v.split(',')) {
             if !part.trim().is_empty() {
-                ring.previous.push(EncryptionKey::from_base64(part).map_err(|e| in_var(e, PREVIOUS_KEYS_VAR))?);
+                ring.previous.push(
+                    EncryptionKey::from_base64(part).map_err(|e| in_var(e, PREVIOUS_KEYS_VAR))?,
+                );
             }
         }
         Ok(ring)
@@ -148,7 +165,10 @@ impl Keyring {
 
     /// The key whose id is `id`, current or previous.
     pub fn by_id(&self, id: &str) -> Option<&EncryptionKey> {
-        self.current.iter().chain(&self.previous).find(|k| k.id() == id)
+        self.current
+            .iter()
+            .chain(&self.previous)
+            .find(|k| k.id() == id)
     }
 
     /// Whether no key at all is configured.
@@ -164,9 +184,15 @@ fn env_var(name: &str) -> Option<String> {
 /// Says which variable held a bad key.
 fn in_var(e: crate::Error, var: &str) -> crate::Error {
     match e {
-        crate::Error::Credential { id, problem, message } => {
-            crate::Error::Credential { id, problem, message: format!("{var}: {message}") }
-        }
+        crate::Error::Credential {
+            id,
+            problem,
+            message,
+        } => crate::Error::Credential {
+            id,
+            problem,
+            message: format!("{var}: {message}"),
+        },
         other => other,
     }
 }

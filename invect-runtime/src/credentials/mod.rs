@@ -21,6 +21,8 @@
 mod envelope;
 mod key;
 
+use std::collections::BTreeMap;
+
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 use uuid::Uuid;
@@ -50,8 +52,16 @@ pub enum CredentialProblem {
     NotFound,
 }
 
-pub(crate) fn credential_error(id: Option<&str>, problem: CredentialProblem, message: String) -> Error {
-    Error::Credential { id: id.map(str::to_string), problem, message }
+pub(crate) fn credential_error(
+    id: Option<&str>,
+    problem: CredentialProblem,
+    message: String,
+) -> Error {
+    Error::Credential {
+        id: id.map(str::to_string),
+        problem,
+        message,
+    }
 }
 
 /// A new credential; `config` holds the secret part and is encrypted.
@@ -73,7 +83,12 @@ pub struct CredentialInput {
 
 impl CredentialInput {
     /// An active, unshared credential without description, workspace or expiry.
-    pub fn new(name: impl Into<String>, r#type: impl Into<String>, auth_type: impl Into<String>, config: Value) -> Self {
+    pub fn new(
+        name: impl Into<String>,
+        r#type: impl Into<String>,
+        auth_type: impl Into<String>,
+        config: Value,
+    ) -> Self {
         CredentialInput {
             name: name.into(),
             r#type: r#type.into(),
@@ -183,7 +198,10 @@ impl Credentials {
 
     /// The credential `id`, decrypted, if it exists.
     pub async fn get(&self, id: Uuid) -> Result<Option<CredentialRecord>> {
-        Credential::find(&self.db, id).await?.map(|row| self.decrypt(row)).transpose()
+        Credential::find(&self.db, id)
+            .await?
+            .map(|row| self.decrypt(row))
+            .transpose()
     }
 
     /// Every credential matching `filter`, by name, decrypted.
@@ -198,14 +216,23 @@ impl Credentials {
         if let Some(a) = filter.is_active {
             query = query.filter(credentials::is_active.eq(a));
         }
-        query.all(&self.db).await?.into_iter().map(|row| self.decrypt(row)).collect()
+        query
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(|row| self.decrypt(row))
+            .collect()
     }
 
     /// Applies `changes` (a new config is encrypted again) and sets `updated_at`.
     pub async fn update(&self, id: Uuid, changes: CredentialUpdate) -> Result<CredentialRecord> {
-        let mut update = Credential::update_where(credentials::id.eq(id)).set(credentials::updated_at, Utc::now());
+        let mut update = Credential::update_where(credentials::id.eq(id))
+            .set(credentials::updated_at, Utc::now());
         if let Some(config) = &changes.config {
-            update = update.set(credentials::config, envelope::seal(self.current_key(Some(&id))?, &id.to_string(), config)?);
+            update = update.set(
+                credentials::config,
+                envelope::seal(self.current_key(Some(&id))?, &id.to_string(), config)?,
+            );
         }
         if let Some(v) = changes.name {
             update = update.set(credentials::name, v);
@@ -249,8 +276,9 @@ impl Credentials {
     }
 
     /// Re-encrypts every credential sealed with `old` under `new`, in one
-    /// transaction: all rows or none. Rows already under `new` are left as
-    /// they are, so an interrupted rotation can simply be run again.
+    /// transaction: all rows or none. Rows under any other key (already
+    /// `new`, say) are left as they are, so an interrupted rotation can simply
+    /// be run again; the number re-encrypted is returned.
     pub async fn rotate(&self, old: &EncryptionKey, new: &EncryptionKey) -> Result<usize> {
         self.rotate_with(old, new, |_| Ok(())).await
     }
@@ -269,7 +297,7 @@ impl Credentials {
         let mut done = 0;
         for row in rows {
             let id = row.id.to_string();
-            if envelope::key_id_of(&id, &row.config)? == new.id() {
+            if envelope::key_id_of(&id, &row.config)? != old.id() {
                 continue;
             }
             let plain = envelope::open(&old_ring, &id, &row.config)?;
@@ -283,6 +311,18 @@ impl Credentials {
         }
         tx.commit().await?;
         Ok(done)
+    }
+
+    /// How many credentials each key id encrypts (read-only; a rotation's
+    /// before and after).
+    pub async fn count_by_key(&self) -> Result<BTreeMap<String, usize>> {
+        let mut counts = BTreeMap::new();
+        for row in Credential::select().all(&self.db).await? {
+            *counts
+                .entry(envelope::key_id_of(&row.id.to_string(), &row.config)?)
+                .or_default() += 1;
+        }
+        Ok(counts)
     }
 
     fn current_key(&self, id: Option<&Uuid>) -> Result<&EncryptionKey> {
@@ -317,5 +357,9 @@ impl Credentials {
 }
 
 fn not_found(id: Uuid) -> Error {
-    credential_error(Some(&id.to_string()), CredentialProblem::NotFound, "no credential has this id".into())
+    credential_error(
+        Some(&id.to_string()),
+        CredentialProblem::NotFound,
+        "no credential has this id".into(),
+    )
 }

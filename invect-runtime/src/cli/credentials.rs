@@ -1,0 +1,81 @@
+//! `credentials rotate`: re-encrypt every credential under the current key.
+
+use crate::credentials::{ENCRYPTION_KEY_VAR, Keyring, PREVIOUS_KEYS_VAR};
+use crate::invect::Invect;
+
+use super::args::Common;
+use super::failure::{Failure, Outcome};
+use super::output::Out;
+
+/// Re-encrypts the rows under each key of `INVECT_PREVIOUS_ENCRYPTION_KEYS`
+/// with `INVECT_ENCRYPTION_KEY`, one transaction per old key.
+pub async fn rotate(out: &Out, invect: &Invect, common: &Common) -> Outcome {
+    let keys = Keyring::from_env()?;
+    let new = keys.current().ok_or_else(|| {
+        Failure::new(format!("{ENCRYPTION_KEY_VAR} is not set"))
+            .hint(format!("set {ENCRYPTION_KEY_VAR} to the new key (make one with `invect-cli secret`) and {PREVIOUS_KEYS_VAR} to the old one"))
+    })?;
+    if keys.previous().is_empty() {
+        return Err(Failure::new(format!("{PREVIOUS_KEYS_VAR} is not set: there is no old key to rotate from"))
+            .hint(format!("set {PREVIOUS_KEYS_VAR} to the key the credentials are encrypted with now (comma-separated for several)")));
+    }
+    let store = invect.credentials();
+    let before = store.count_by_key().await?;
+    out.heading(format!(
+        "credentials by key on database `{}`:",
+        invect.config().id
+    ));
+    for (kid, n) in &before {
+        out.line(format!("  key {kid}: {n}"));
+    }
+    let pending: usize = keys
+        .previous()
+        .iter()
+        .filter_map(|k| before.get(k.id()))
+        .sum();
+    if pending == 0 {
+        out.done(
+            "up to date:",
+            format!(
+                "no credential is encrypted with an old key; all use key {}",
+                new.id()
+            ),
+        );
+        return Ok(());
+    }
+    if common.dry_run {
+        out.line(format!(
+            "dry run: {pending} credential(s) would be re-encrypted with key {}",
+            new.id()
+        ));
+        return Ok(());
+    }
+    if !out.confirm(
+        &format!("Re-encrypt {pending} credential(s) with key {}?", new.id()),
+        common.yes,
+    )? {
+        return Err(Failure::new("cancelled; nothing was changed"));
+    }
+    for old in keys.previous() {
+        let n = store.rotate(old, new).await?;
+        out.done(
+            "rotated:",
+            format!(
+                "{n} credential(s) from key {} to key {}",
+                old.id(),
+                new.id()
+            ),
+        );
+    }
+    let left: usize = store
+        .count_by_key()
+        .await?
+        .iter()
+        .filter(|(k, _)| *k != new.id())
+        .map(|(_, n)| n)
+        .sum();
+    if left > 0 {
+        out.warn(format!("{left} credential(s) use a key that is in neither {ENCRYPTION_KEY_VAR} nor {PREVIOUS_KEYS_VAR}; they were left as they are"));
+    }
+    Ok(())
+}

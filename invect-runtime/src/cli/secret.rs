@@ -1,0 +1,12 @@
+//! `secret`: a new key for `INVECT_ENCRYPTION_KEY`.
+
+use crate::credentials::EncryptionKey;
+
+use super::failure::Outcome;
+use super::output::Out;
+
+/// Prints a new key: standard, padded base64 of 32 random bytes.
+pub fn run(out: &Out) -> Outcome {
+    out.line(EncryptionKey::generate()?.to_base64());
+    Ok(())
+}

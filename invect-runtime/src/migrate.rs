@@ -1,0 +1,693 @@
+//! Production migrations (`invect-cli migrate`): SQL files in
+//! `migrations/<dialect>/<version>_<name>.sql`, written from the difference
+//! between the declared schema and a snapshot of the schema the files lead
+//! to, and applied by sqlx's [`Migrator`] with Invect's own history table
+//! ([`MIGRATIONS_TABLE`]), so it never mixes with an application's own sqlx
+//! migrations.
+//!
+//! The snapshot of each written migration is `snapshots/<version>.json` in
+//! the dialect's folder; sqlx's migrator skips folders, so it never reads it.
+//!
+//! ```no_run
+//! use std::path::Path;
+//! use invect_runtime::{Db, merged_schema, migrate};
+//!
+//! # async fn demo() -> invect_runtime::Result<()> {
+//! let db = Db::connect("sqlite://dev.db").await?;
+//! let schema = merged_schema(&[], "")?;
+//! let root = Path::new("migrations");
+//! if let Some(new) = migrate::write_pending(root, db.kind(), &schema, "", "schema", false)? {
+//!     println!("wrote {}", new.path.display());
+//! }
+//! let applied = migrate::apply(&db, root).await?;
+//! println!("applied {applied:?}");
+//! # Ok(()) }
+//! ```
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use chrono::{Datelike, Timelike, Utc};
+use invect_schema::{DialectKind, Schema, diff_schemas};
+use serde::{Deserialize, Serialize};
+use sqlx::migrate::{AppliedMigration, Migrate, MigrateError, Migrator};
+use sqlx::{AssertSqlSafe, Connection};
+
+use crate::db::{Db, Pool};
+use crate::error::{Error, Result};
+
+/// The table in which sqlx's migrator records Invect's applied migrations.
+pub const MIGRATIONS_TABLE: &str = "invect_migrations";
+
+/// The folder, inside a dialect's folder, holding one snapshot per migration.
+pub const SNAPSHOT_DIR: &str = "snapshots";
+
+/// The folder of one dialect's files, `<root>/<dialect>/` (`sqlite`,
+/// `postgres`, `mysql`), `root` being the migrations folder (`migrations`
+/// by default, `migrationsDir` in invect.toml).
+pub fn dialect_dir(root: &Path, kind: DialectKind) -> PathBuf {
+    root.join(kind.as_str())
+}
+
+/// A migration file written (or, on a dry run, that would be written).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewMigration {
+    /// The version: a UTC timestamp `yyyymmddhhmmss`.
+    pub version: i64,
+    /// The name part of the file name (`add_audit_logs`).
+    pub name: String,
+    /// `migrations/<dialect>/<version>_<name>.sql`.
+    pub path: PathBuf,
+    /// The file's content.
+    pub sql: String,
+}
+
+/// One migration file and whether the database has applied it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MigrationState {
+    pub version: i64,
+    /// The name part of the file name, `_` read as spaces (as sqlx does).
+    pub description: String,
+    pub applied: bool,
+}
+
+/// What a snapshot file holds: the schema the migrations up to `version` lead to.
+#[derive(Debug, Serialize, Deserialize)]
+struct Snapshot {
+    version: i64,
+    dialect: DialectKind,
+    prefix: String,
+    schema: Schema,
+}
+
+/// Diffs `schema` (already prefixed, as [`merged_schema`](crate::merged_schema)
+/// returns it) against the snapshot of the latest migration in
+/// [`dialect_dir`], and writes `<version>_<name>.sql` plus its snapshot when
+/// something changed. `Ok(None)` when nothing changed; `dry_run` computes
+/// the migration and writes nothing. Non-additive changes give
+/// [`Error::MigrationRefused`] and write nothing.
+pub fn write_pending(
+    root: &Path,
+    kind: DialectKind,
+    schema: &Schema,
+    prefix: &str,
+    name: &str,
+    dry_run: bool,
+) -> Result<Option<NewMigration>> {
+    let dir = dialect_dir(root, kind);
+    let name = migration_name(&dir, name)?;
+    let files = migration_files(&dir)?;
+    let base = latest_snapshot(&dir, &files, kind, prefix)?;
+    let old = base.as_ref().map(|s| s.schema.clone()).unwrap_or_default();
+    let statements = diff_schemas(kind.dialect(), &old, schema, prefix)
+        .map_err(|reasons| Error::MigrationRefused { reasons })?;
+    if statements.is_empty() {
+        return Ok(None);
+    }
+    let last = files.keys().last().copied().max(base.map(|s| s.version));
+    let version = next_version(last);
+    let migration = NewMigration {
+        version,
+        path: dir.join(format!("{version}_{name}.sql")),
+        sql: migration_sql(kind, version, &name, &statements),
+        name,
+    };
+    if !dry_run {
+        let snapshot = Snapshot {
+            version,
+            dialect: kind,
+            prefix: prefix.to_string(),
+            schema: schema.clone(),
+        };
+        write_files(&dir, &migration, &snapshot)?;
+    }
+    Ok(Some(migration))
+}
+
+/// Records that the newest migration file, written by hand (it has no
+/// snapshot), takes the database to `schema`: writes that file's snapshot,
+/// so the next [`write_pending`] diffs from there. This is the way past
+/// [`Error::MigrationRefused`]: change the declarations, write the migration
+/// by hand as a newer `<version>_<name>.sql`, then adopt it. Returns the
+/// version adopted; `Ok(None)` when the newest file already has a snapshot.
+pub fn adopt_hand_written(
+    root: &Path,
+    kind: DialectKind,
+    schema: &Schema,
+    prefix: &str,
+) -> Result<Option<i64>> {
+    let dir = dialect_dir(root, kind);
+    let files = migration_files(&dir)?;
+    let Some(&version) = files.keys().last() else {
+        return Ok(None);
+    };
+    if snapshot_versions(&dir)?.contains(&version) {
+        return Ok(None);
+    }
+    let snapshot = Snapshot {
+        version,
+        dialect: kind,
+        prefix: prefix.to_string(),
+        schema: schema.clone(),
+    };
+    write_snapshot(&dir, &snapshot)?;
+    Ok(Some(version))
+}
+
+/// Every migration file of `db`'s dialect and whether it is applied, read
+/// from [`MIGRATIONS_TABLE`] (a missing table means nothing is applied).
+/// Read-only: creates, locks and writes nothing.
+pub async fn status(db: &Db, root: &Path) -> Result<Vec<MigrationState>> {
+    let files = migration_files(&dialect_dir(root, db.kind()))?;
+    let applied = applied_versions(db).await?;
+    Ok(files
+        .iter()
+        .map(|(version, path)| MigrationState {
+            version: *version,
+            description: description(path),
+            applied: applied.contains(version),
+        })
+        .collect())
+}
+
+/// Applies every pending file of `db`'s dialect in version order with sqlx's
+/// [`Migrator`] (history in [`MIGRATIONS_TABLE`]), under its lock (SQLite:
+/// one immediate transaction). Returns the versions applied.
+///
+/// Checked first, before anything runs: an applied file edited since gives
+/// [`Error::MigrationModified`]; a migration that failed half-way on MySQL
+/// gives [`Error::MigrationDirty`]; an applied file that is gone gives
+/// [`Error::MigrationFiles`].
+pub async fn apply(db: &Db, root: &Path) -> Result<Vec<i64>> {
+    let dir = dialect_dir(root, db.kind());
+    let files = migration_files(&dir)?;
+    if files.is_empty() {
+        let applied = applied_versions(db).await?;
+        return match applied.first() {
+            Some(v) => Err(missing_file(&dir, *v)),
+            None => Ok(Vec::new()),
+        };
+    }
+    let run = Run {
+        migrator: resolve(&dir).await?,
+        files,
+        dir,
+        kind: db.kind(),
+    };
+    match db.pool() {
+        Pool::Sqlite(p) => {
+            // The immediate transaction is the lock (sqlx takes none on SQLite).
+            let mut conn = p.acquire().await?;
+            let mut tx = conn.begin_with("BEGIN IMMEDIATE").await?;
+            let applied = run.pending(&mut *tx).await?;
+            tx.commit().await?;
+            Ok(applied)
+        }
+        Pool::Postgres(p) => {
+            let mut conn = p.acquire().await?;
+            let result = run.locked(&mut *conn).await;
+            if result.is_err() {
+                // Never hand back a connection that may still hold the lock.
+                conn.close_on_drop();
+            }
+            result
+        }
+        Pool::Mysql(p) => {
+            let mut conn = p.acquire().await?;
+            let result = mysql_locked(&run, &mut conn).await;
+            if result.is_err() {
+                conn.close_on_drop();
+            }
+            result
+        }
+    }
+}
+
+/// How long a MySQL migration waits for another one, in seconds.
+const MYSQL_LOCK_WAIT_SECS: u32 = 300;
+
+/// Runs under a per-database `GET_LOCK`. sqlx's own MySQL lock asks for an
+/// infinite wait with `-1`, which MariaDB answers with NULL, taking no lock.
+async fn mysql_locked(run: &Run, conn: &mut sqlx::MySqlConnection) -> Result<Vec<i64>> {
+    let name = "CONCAT('invect_migrate_', MD5(DATABASE()))";
+    let lock = format!("SELECT GET_LOCK({name}, {MYSQL_LOCK_WAIT_SECS})");
+    let unlock = format!("SELECT RELEASE_LOCK({name})");
+    let got: Option<i64> = sqlx::query_scalar(AssertSqlSafe(lock))
+        .fetch_one(&mut *conn)
+        .await?;
+    if got != Some(1) {
+        return Err(Error::Lock(format!(
+            "another migration of this database held its lock for {MYSQL_LOCK_WAIT_SECS} s; \
+             try again when it is done"
+        )));
+    }
+    let result = run.pending(&mut *conn).await;
+    let released = sqlx::query_scalar::<_, Option<i64>>(AssertSqlSafe(unlock))
+        .fetch_one(&mut *conn)
+        .await;
+    let applied = result?;
+    released?;
+    Ok(applied)
+}
+
+/// The files of one dialect folder and sqlx's migrator over them.
+struct Run {
+    migrator: Migrator,
+    files: BTreeMap<i64, PathBuf>,
+    dir: PathBuf,
+    kind: DialectKind,
+}
+
+impl Run {
+    /// Runs under sqlx's migration lock (PostgreSQL: an advisory lock),
+    /// released even when a step fails.
+    async fn locked<C: Migrate>(&self, conn: &mut C) -> Result<Vec<i64>> {
+        conn.lock().await.map_err(|e| self.error(e))?;
+        let result = self.pending(conn).await;
+        let unlocked = conn.unlock().await;
+        let applied = result?;
+        unlocked.map_err(|e| self.error(e))?;
+        Ok(applied)
+    }
+
+    /// Checks the history, then applies what is not in it yet.
+    async fn pending<C: Migrate>(&self, conn: &mut C) -> Result<Vec<i64>> {
+        let table = MIGRATIONS_TABLE;
+        conn.ensure_migrations_table(table)
+            .await
+            .map_err(|e| self.error(e))?;
+        if let Some(v) = conn.dirty_version(table).await.map_err(|e| self.error(e))? {
+            return Err(self.error(MigrateError::Dirty(v)));
+        }
+        let applied = conn
+            .list_applied_migrations(table)
+            .await
+            .map_err(|e| self.error(e))?;
+        self.check_applied(&applied)?;
+        let done: BTreeSet<i64> = applied.iter().map(|a| a.version).collect();
+        let pending: Vec<i64> = self
+            .migrator
+            .iter()
+            .filter(|m| !m.migration_type.is_down_migration() && !done.contains(&m.version))
+            .map(|m| m.version)
+            .collect();
+        if pending.is_empty() {
+            return Ok(pending);
+        }
+        if let Err(e) = self.migrator.run_direct(None, conn, false).await {
+            return Err(self.failed(conn, e).await);
+        }
+        Ok(pending)
+    }
+
+    /// The error of a failed run; on MySQL it says whether the failing file
+    /// was left half-applied (marked unfinished) or not applied at all.
+    async fn failed<C: Migrate>(&self, conn: &mut C, e: MigrateError) -> Error {
+        let MigrateError::ExecuteMigration(source, version) = e else {
+            return self.error(e);
+        };
+        let dirty = match self.kind {
+            DialectKind::Mysql => conn.dirty_version(MIGRATIONS_TABLE).await.ok().flatten(),
+            _ => None,
+        };
+        Error::MigrationFailed {
+            version,
+            file: self.file(version),
+            advice: failure_advice(self.kind, version, dirty == Some(version)),
+            source,
+        }
+    }
+
+    /// Every applied migration must still have its file, unchanged.
+    fn check_applied(&self, applied: &[AppliedMigration]) -> Result<()> {
+        for a in applied {
+            let file = self
+                .migrator
+                .iter()
+                .find(|m| m.version == a.version && !m.migration_type.is_down_migration());
+            match file {
+                None => return Err(missing_file(&self.dir, a.version)),
+                Some(m) if m.checksum != a.checksum => {
+                    return Err(self.error(MigrateError::VersionMismatch(a.version)));
+                }
+                Some(_) => {}
+            }
+        }
+        Ok(())
+    }
+
+    /// The file of `version`, or the pattern it would match.
+    fn file(&self, version: i64) -> PathBuf {
+        self.files
+            .get(&version)
+            .cloned()
+            .unwrap_or_else(|| self.dir.join(format!("{version}_*.sql")))
+    }
+
+    /// sqlx's error in Invect's words, naming the file concerned.
+    fn error(&self, e: MigrateError) -> Error {
+        match e {
+            MigrateError::VersionMismatch(version) => Error::MigrationModified {
+                version,
+                file: self.file(version),
+            },
+            MigrateError::Dirty(version) => Error::MigrationDirty {
+                version,
+                file: self.file(version),
+            },
+            MigrateError::VersionMissing(version) => missing_file(&self.dir, version),
+            MigrateError::ExecuteMigration(source, version) => Error::MigrationFailed {
+                version,
+                file: self.file(version),
+                advice: failure_advice(self.kind, version, false),
+                source,
+            },
+            MigrateError::Execute(e) => Error::Database(e),
+            other => Error::MigrationFiles {
+                path: self.dir.clone(),
+                message: format!("{other}; fix the files, then run migrate again"),
+            },
+        }
+    }
+}
+
+/// What to do after a migration failed, which depends on whether the
+/// dialect rolled it back, or (MySQL) left it `half_applied`.
+fn failure_advice(kind: DialectKind, version: i64, half_applied: bool) -> String {
+    match kind {
+        DialectKind::Mysql if half_applied => format!(
+            "MySQL commits each DDL statement as it goes, so the statements before the failing one \
+             stay applied and `{MIGRATIONS_TABLE}` marks version {version} unfinished; {}",
+            dirty_advice(&version)
+        ),
+        DialectKind::Mysql => "it failed before any of its statements was committed, so \
+                               nothing of it was applied (files before it in this run stay \
+                               applied); fix the cause and run migrate again"
+            .to_string(),
+        DialectKind::Sqlite => "the whole run was rolled back, nothing was applied; \
+                                fix the cause and run migrate again"
+            .to_string(),
+        DialectKind::Postgres => "it was rolled back (files before it in this run stay applied); \
+                                  fix the cause and run migrate again"
+            .to_string(),
+    }
+}
+
+/// How to get past a migration marked unfinished on MySQL.
+pub(crate) fn dirty_advice(version: &i64) -> String {
+    format!(
+        "either run its remaining statements by hand and mark it done \
+         (`UPDATE {MIGRATIONS_TABLE} SET success = TRUE WHERE version = {version}`), \
+         or undo the statements that were applied and clear the mark \
+         (`DELETE FROM {MIGRATIONS_TABLE} WHERE version = {version}`); then run migrate again"
+    )
+}
+
+/// sqlx's migrator over `dir`, recording in [`MIGRATIONS_TABLE`]; Invect
+/// takes sqlx's lock itself so it can check the history under it first.
+async fn resolve(dir: &Path) -> Result<Migrator> {
+    let mut migrator = Migrator::new(dir)
+        .await
+        .map_err(|e| Error::MigrationFiles {
+            path: dir.to_path_buf(),
+            message: format!("{e}; fix or remove the file it names"),
+        })?;
+    migrator.dangerous_set_table_name(MIGRATIONS_TABLE);
+    migrator.set_locking(false);
+    Ok(migrator)
+}
+
+fn missing_file(dir: &Path, version: i64) -> Error {
+    Error::MigrationFiles {
+        path: dir.to_path_buf(),
+        message: format!(
+            "migration {version} was applied (it is in `{MIGRATIONS_TABLE}`) but no file \
+             `{version}_<name>.sql` is here; restore it (e.g. from version control) and run migrate again"
+        ),
+    }
+}
+
+/// Versions recorded as applied; empty when the table does not exist.
+async fn applied_versions(db: &Db) -> Result<Vec<i64>> {
+    const SELECT: &str = "SELECT version FROM invect_migrations WHERE success ORDER BY version";
+    let exists = match db.kind() {
+        DialectKind::Sqlite => {
+            "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'invect_migrations'"
+        }
+        DialectKind::Postgres => {
+            "SELECT COUNT(*) FROM information_schema.tables \
+             WHERE table_schema = current_schema() AND table_name = 'invect_migrations'"
+        }
+        DialectKind::Mysql => {
+            "SELECT COUNT(*) FROM information_schema.tables \
+             WHERE table_schema = DATABASE() AND table_name = 'invect_migrations'"
+        }
+    };
+    macro_rules! read {
+        ($pool:expr) => {{
+            if sqlx::query_scalar::<_, i64>(exists)
+                .fetch_one($pool)
+                .await?
+                == 0
+            {
+                return Ok(Vec::new());
+            }
+            sqlx::query_scalar(SELECT).fetch_all($pool).await?
+        }};
+    }
+    Ok(match db.pool() {
+        Pool::Sqlite(p) => read!(p),
+        Pool::Postgres(p) => read!(p),
+        Pool::Mysql(p) => read!(p),
+    })
+}
+
+/// `<version>_<name>.sql` files by version, named as sqlx reads them; an
+/// absent folder has none.
+fn migration_files(dir: &Path) -> Result<BTreeMap<i64, PathBuf>> {
+    let mut files = BTreeMap::new();
+    if !dir.exists() {
+        return Ok(files);
+    }
+    for entry in fs::read_dir(dir).map_err(|e| io_error(dir, "cannot list the folder", e))? {
+        let path = entry
+            .map_err(|e| io_error(dir, "cannot list the folder", e))?
+            .path();
+        let Some(version) = file_version(&path)? else {
+            continue;
+        };
+        if let Some(first) = files.insert(version, path.clone()) {
+            return Err(Error::MigrationFiles {
+                path: dir.to_path_buf(),
+                message: format!(
+                    "`{}` and `{}` both have version {version}; rename one to a later version",
+                    file_name(&first),
+                    file_name(&path)
+                ),
+            });
+        }
+    }
+    Ok(files)
+}
+
+/// The version of a migration file; `None` for anything sqlx ignores.
+fn file_version(path: &Path) -> Result<Option<i64>> {
+    if !path.is_file() {
+        return Ok(None);
+    }
+    let name = file_name(path);
+    let Some((version, rest)) = name.split_once('_') else {
+        return Ok(None);
+    };
+    if !rest.ends_with(".sql") {
+        return Ok(None);
+    }
+    match version.parse::<i64>() {
+        Ok(v) => Ok(Some(v)),
+        Err(_) => Err(Error::MigrationFiles {
+            path: path.to_path_buf(),
+            message:
+                "the name must start with a number, the version (`20260102030405_add_x.sql`); \
+                      rename or move the file"
+                    .to_string(),
+        }),
+    }
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+/// The description sqlx derives from a file name: `1_add_x.sql` → `add x`.
+fn description(path: &Path) -> String {
+    let name = file_name(path);
+    let rest = name.split_once('_').map_or(name.as_str(), |(_, r)| r);
+    rest.trim_end_matches(".sql").replace('_', " ")
+}
+
+/// The snapshot of the latest migration that has one.
+fn latest_snapshot(
+    dir: &Path,
+    files: &BTreeMap<i64, PathBuf>,
+    kind: DialectKind,
+    prefix: &str,
+) -> Result<Option<Snapshot>> {
+    // Only a snapshot whose migration file exists counts: one left without
+    // its file (a crash between the two writes) describes nothing applied.
+    let snapshots = snapshot_versions(dir)?;
+    let Some(version) = snapshots.iter().rev().find(|v| files.contains_key(v)) else {
+        if let Some(last) = files.keys().last() {
+            return Err(Error::MigrationFiles {
+                path: dir.join(SNAPSHOT_DIR),
+                message: format!(
+                    "no snapshot of the schema the migrations lead to (`{SNAPSHOT_DIR}/{last}.json` \
+                     is missing); restore it from version control"
+                ),
+            });
+        }
+        return Ok(None);
+    };
+    let path = snapshot_path(dir, *version);
+    let snapshot = read_snapshot(&path)?;
+    check_snapshot(&path, &snapshot, kind, prefix)?;
+    Ok(Some(snapshot))
+}
+
+fn snapshot_path(dir: &Path, version: i64) -> PathBuf {
+    dir.join(SNAPSHOT_DIR).join(format!("{version}.json"))
+}
+
+/// Versions that have a `snapshots/<version>.json`.
+fn snapshot_versions(dir: &Path) -> Result<BTreeSet<i64>> {
+    let snapshots = dir.join(SNAPSHOT_DIR);
+    if !snapshots.is_dir() {
+        return Ok(BTreeSet::new());
+    }
+    let entries = fs::read_dir(&snapshots).map_err(|e| io_error(&snapshots, "cannot list", e))?;
+    let mut versions = BTreeSet::new();
+    for entry in entries {
+        let path = entry
+            .map_err(|e| io_error(&snapshots, "cannot list", e))?
+            .path();
+        let name = file_name(&path);
+        if let Some(v) = name.strip_suffix(".json").and_then(|s| s.parse().ok()) {
+            versions.insert(v);
+        }
+    }
+    Ok(versions)
+}
+
+fn read_snapshot(path: &Path) -> Result<Snapshot> {
+    let text = fs::read_to_string(path).map_err(|e| io_error(path, "cannot read", e))?;
+    serde_json::from_str(&text).map_err(|e| Error::MigrationFiles {
+        path: path.to_path_buf(),
+        message: format!(
+            "the snapshot is not valid ({e}); restore it from version control, \
+             it must describe the schema its migration leads to"
+        ),
+    })
+}
+
+/// A snapshot must be of this dialect and table prefix.
+fn check_snapshot(path: &Path, s: &Snapshot, kind: DialectKind, prefix: &str) -> Result<()> {
+    let message = if s.dialect != kind {
+        format!(
+            "the snapshot is for {}, not {kind}; move it back to `migrations/{}/`",
+            s.dialect, s.dialect
+        )
+    } else if s.prefix != prefix {
+        format!(
+            "the migrations were written for the table prefix `{}` but the prefix is now `{prefix}`; \
+             set the prefix back (a new prefix means new tables: start another migrations folder)",
+            s.prefix
+        )
+    } else {
+        return Ok(());
+    };
+    Err(Error::MigrationFiles {
+        path: path.to_path_buf(),
+        message,
+    })
+}
+
+/// `name` as a file-name part: lower-case letters, digits and `_`.
+fn migration_name(dir: &Path, name: &str) -> Result<String> {
+    let mut out = String::new();
+    for c in name.trim().chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.ends_with('_') {
+            out.push('_');
+        }
+    }
+    let out = out.trim_matches('_').to_string();
+    if out.is_empty() {
+        return Err(Error::MigrationFiles {
+            path: dir.to_path_buf(),
+            message: format!(
+                "the migration name `{name}` has no letters or digits; use a name like `add_audit_logs`"
+            ),
+        });
+    }
+    Ok(out)
+}
+
+/// Now as `yyyymmddhhmmss` (UTC), or one past `last` when that is not earlier.
+fn next_version(last: Option<i64>) -> i64 {
+    let t = Utc::now();
+    let date = i64::from(t.year()) * 10_000 + i64::from(t.month()) * 100 + i64::from(t.day());
+    let time = i64::from(t.hour()) * 10_000 + i64::from(t.minute()) * 100 + i64::from(t.second());
+    let now = date * 1_000_000 + time;
+    match last {
+        Some(last) if last >= now => last + 1,
+        _ => now,
+    }
+}
+
+/// The file: a header comment, then each statement ended by `;`.
+fn migration_sql(kind: DialectKind, version: i64, name: &str, statements: &[String]) -> String {
+    let mut sql = format!(
+        "-- Invect migration {version}_{name} ({kind}), written by `invect-cli migrate`.\n\
+         -- Applied once by sqlx's migrator, recorded in `{MIGRATIONS_TABLE}`; do not edit it after.\n"
+    );
+    for s in statements {
+        sql.push('\n');
+        sql.push_str(s);
+        sql.push_str(";\n");
+    }
+    sql
+}
+
+/// Writes the snapshot, then the migration, each through a temporary file
+/// renamed into place, so a crash never leaves half a file.
+fn write_files(dir: &Path, m: &NewMigration, snapshot: &Snapshot) -> Result<()> {
+    write_snapshot(dir, snapshot)?;
+    write_atomic(&m.path, &m.sql)
+}
+
+fn write_snapshot(dir: &Path, snapshot: &Snapshot) -> Result<()> {
+    let snapshots = dir.join(SNAPSHOT_DIR);
+    fs::create_dir_all(&snapshots).map_err(|e| io_error(&snapshots, "cannot create", e))?;
+    let json = serde_json::to_string_pretty(snapshot).map_err(|e| Error::MigrationFiles {
+        path: snapshots.clone(),
+        message: format!("cannot encode the snapshot: {e}"),
+    })?;
+    write_atomic(&snapshot_path(dir, snapshot.version), &json)
+}
+
+/// Writes `path` through `.<name>.tmp` beside it (a name sqlx ignores).
+fn write_atomic(path: &Path, text: &str) -> Result<()> {
+    let tmp = path.with_file_name(format!(".{}.tmp", file_name(path)));
+    fs::write(&tmp, text).map_err(|e| io_error(&tmp, "cannot write", e))?;
+    fs::rename(&tmp, path).map_err(|e| io_error(path, "cannot write", e))
+}
+
+fn io_error(path: &Path, what: &str, e: std::io::Error) -> Error {
+    Error::MigrationFiles {
+        path: path.to_path_buf(),
+        message: format!("{what}: {e}; check that it exists and is readable and writable"),
+    }
+}

@@ -1,0 +1,155 @@
+//! Where the database comes from (flag > DATABASE_URL > invect.toml >
+//! default), config file errors, usage mistakes, and `secret`.
+
+use std::path::Path;
+
+use crate::support::{Bin, cli, run_env, workdir};
+
+fn write(dir: &Path, name: &str, text: &str) {
+    std::fs::write(dir.join(name), text).unwrap_or_else(|e| panic!("{name}: {e}"));
+}
+
+fn config(url: &str) -> String {
+    format!("[database]\ntype = \"sqlite\"\nconnectionString = \"{url}\"\nid = \"app\"\n")
+}
+
+#[test]
+fn an_empty_folder_gets_a_working_dev_db() {
+    let dir = workdir();
+    cli(dir.path(), &["migrate", "--push", "--yes"])
+        .ok()
+        .stdout_has("pushed:");
+    assert!(dir.path().join("dev.db").is_file(), "no dev.db");
+    cli(dir.path(), &["verify", "--strict"]).ok();
+    cli(dir.path(), &["info"])
+        .ok()
+        .stdout_has("file:./dev.db (from default)");
+}
+
+#[test]
+fn flag_beats_env_beats_config_file() {
+    let dir = workdir();
+    let d = dir.path();
+    write(d, "invect.toml", &config("file:./from-config.db"));
+    cli(d, &["migrate", "--push", "--yes"])
+        .ok()
+        .stdout_has("database `app`");
+    assert!(d.join("from-config.db").is_file());
+
+    let env = [("DATABASE_URL", "file:./from-env.db")];
+    run_env(Bin::Cli, d, &["migrate", "--push", "--yes"], &env).ok();
+    assert!(d.join("from-env.db").is_file());
+    run_env(Bin::Cli, d, &["info"], &env)
+        .ok()
+        .stdout_has("(from DATABASE_URL)")
+        .stdout_has("config file:     invect.toml");
+
+    let args = [
+        "migrate",
+        "--push",
+        "--yes",
+        "--database-url",
+        "file:./from-flag.db",
+    ];
+    run_env(Bin::Cli, d, &args, &env).ok();
+    assert!(d.join("from-flag.db").is_file());
+    assert!(!d.join("dev.db").exists(), "the default was used");
+}
+
+#[test]
+fn config_flag_and_table_prefix() {
+    let dir = workdir();
+    let d = dir.path();
+    let text = format!("{}tablePrefix = \"iv_\"\n", config("file:./other.db"));
+    write(d, "other.toml", &text);
+    cli(d, &["--config", "other.toml", "migrate", "--push", "--yes"])
+        .ok()
+        .stdout_has("\"iv_flows\"");
+    cli(d, &["verify", "--strict", "--config", "other.toml"]).ok();
+    cli(d, &["generate", "--config", "other.toml"]).ok();
+    let json = std::fs::read_to_string(d.join("invect/schema.json")).expect("schema.json");
+    assert!(json.contains("\"iv_flows\""));
+}
+
+#[test]
+fn config_file_mistakes_are_reported() {
+    let dir = workdir();
+    let d = dir.path();
+    write(
+        d,
+        "invect.toml",
+        "[database]\ntype = \"sqlite\"\nconectionString = \"x\"\n",
+    );
+    cli(d, &["verify"])
+        .failed()
+        .stderr_has("invect.toml")
+        .stderr_has("line");
+    cli(d, &["--config", "missing.toml", "info"])
+        .failed()
+        .stderr_has("missing.toml")
+        .stderr_has("does not exist");
+    write(
+        d,
+        "mismatch.toml",
+        "[database]\ntype = \"postgresql\"\nconnectionString = \"file:./x.db\"\nid = \"main\"\n",
+    );
+    cli(d, &["--config", "mismatch.toml", "verify"])
+        .failed()
+        .stderr_has("does not match");
+}
+
+#[test]
+fn usage_mistakes_exit_2() {
+    let dir = workdir();
+    cli(dir.path(), &["frobnicate"]).exited(2);
+    cli(dir.path(), &[]).exited(2);
+    cli(dir.path(), &["verify", "--strikt"])
+        .exited(2)
+        .stderr_has("--strict");
+    cli(dir.path(), &["--help"]).ok().stdout_has("migrate");
+    cli(dir.path(), &["--database-url", "", "verify"])
+        .failed()
+        .stderr_has("empty");
+}
+
+#[test]
+fn secret_prints_a_new_32_byte_key() {
+    let dir = workdir();
+    let a = cli(dir.path(), &["secret"]).ok().stdout.trim().to_string();
+    let b = cli(dir.path(), &["secret"]).ok().stdout.trim().to_string();
+    assert_ne!(a, b);
+    for key in [&a, &b] {
+        // 32 bytes in padded base64: 43 characters and one `=`.
+        assert_eq!(key.len(), 44, "{key}");
+        assert!(key.ends_with('=') && !key.ends_with("=="), "{key}");
+        assert!(
+            key[..43]
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '+' || c == '/'),
+            "{key}"
+        );
+    }
+}
+
+#[test]
+fn a_terminal_is_asked_before_a_change_and_gets_colour() {
+    use crate::support::cli_on_terminal;
+    let dir = workdir();
+    let d = dir.path();
+    let push = ["migrate", "--push", "--database-url", "file:./tty.db"];
+    let no = cli_on_terminal(d, &push, "n\n");
+    no.failed().stdout_has("[y/N]").stdout_has("cancelled");
+    cli(
+        d,
+        &["verify", "--strict", "--database-url", "file:./tty.db"],
+    )
+    .failed();
+
+    let yes = cli_on_terminal(d, &push, "y\n");
+    yes.ok().stdout_has("pushed:").stdout_has("\x1b[32m");
+    let plain = cli(
+        d,
+        &["verify", "--strict", "--database-url", "file:./tty.db"],
+    );
+    plain.ok().never_shows("\x1b[");
+}
