@@ -91,6 +91,18 @@ pub(crate) fn infer_type(id: &str, connection_string: &str) -> Result<DatabaseTy
     Ok(parse_scheme(&ctx, connection_string.trim())?.r#type())
 }
 
+/// The file a SQLite connection string opens (`None` for `:memory:`, a
+/// server, or a string that does not parse), resolved against the working
+/// directory: read-only commands check it exists rather than create it.
+#[cfg(feature = "cli")]
+pub(crate) fn sqlite_file(connection_string: &str) -> Option<std::path::PathBuf> {
+    let ctx = Ctx::new("", connection_string);
+    match parse_scheme(&ctx, connection_string.trim()).ok()? {
+        Scheme::SqliteFile { path, .. } => std::path::absolute(percent_decode(path)).ok(),
+        _ => None,
+    }
+}
+
 /// What failure messages need: the id, and the connection string redacted.
 struct Ctx {
     id: String,

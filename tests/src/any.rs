@@ -1,8 +1,9 @@
 //! [`AnyTestDb`]: a throwaway database of whichever dialect a test names, so
 //! one test body runs on all three.
 
-use invect_runtime::Db;
+use invect_runtime::{Db, Pool};
 use invect_schema::DialectKind;
+use sqlx::AssertSqlSafe;
 
 use crate::{MySqlTestDb, PgTestDb, SqliteTestDb};
 
@@ -67,4 +68,26 @@ impl AnyTestDb {
             AnyTestDb::Mysql(t) => t.drop().await,
         }
     }
+}
+
+/// Runs `sql` (one or more statements) on `db`; panics naming it on failure.
+pub async fn raw(db: &Db, sql: &str) {
+    let q = sqlx::raw_sql(AssertSqlSafe(sql.to_string()));
+    let result = match db.pool() {
+        Pool::Sqlite(p) => q.execute(p).await.map(drop),
+        Pool::Postgres(p) => q.execute(p).await.map(drop),
+        Pool::Mysql(p) => q.execute(p).await.map(drop),
+    };
+    result.unwrap_or_else(|e| panic!("{}: `{sql}` failed: {e}", db.kind()));
+}
+
+/// One `#[tokio::test]` per dialect (modules `sqlite`, `postgres`, `mysql`)
+/// for each `async fn(DialectKind)` named, which must be in scope as `super::name`.
+#[macro_export]
+macro_rules! per_dialect {
+    ($($test:ident),* $(,)?) => {
+        mod sqlite { $( #[tokio::test] async fn $test() { super::$test(::invect_runtime::schema::DialectKind::Sqlite).await } )* }
+        mod postgres { $( #[tokio::test] async fn $test() { super::$test(::invect_runtime::schema::DialectKind::Postgres).await } )* }
+        mod mysql { $( #[tokio::test] async fn $test() { super::$test(::invect_runtime::schema::DialectKind::Mysql).await } )* }
+    };
 }

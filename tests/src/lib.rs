@@ -21,7 +21,7 @@
 mod any;
 pub mod catalog;
 
-pub use any::AnyTestDb;
+pub use any::{AnyTestDb, raw};
 
 use std::hash::{BuildHasher, Hasher, RandomState};
 use std::path::PathBuf;

@@ -18,15 +18,7 @@ const SECRETS: [&str; 3] = [
     "p@ss'; DROP TABLE flows; --",
 ];
 
-macro_rules! per_dialect {
-    ($($test:ident),* $(,)?) => {
-        mod sqlite { $( #[tokio::test] async fn $test() { super::$test(super::DialectKind::Sqlite).await } )* }
-        mod postgres { $( #[tokio::test] async fn $test() { super::$test(super::DialectKind::Postgres).await } )* }
-        mod mysql { $( #[tokio::test] async fn $test() { super::$test(super::DialectKind::Mysql).await } )* }
-    };
-}
-
-per_dialect!(
+invect_tests::per_dialect!(
     round_trip_and_nothing_in_plain_text,
     each_failure_has_its_own_error,
     rotation_is_all_or_nothing,

@@ -17,7 +17,6 @@ use invect_runtime::schema::meta::{META_TABLE, record_sql};
 use invect_runtime::schema::{DialectKind, Schema, render_table};
 use invect_runtime::{Error, Plugin, Pool, merged_schema, plan};
 use invect_tests::{AnyTestDb, core_ddl};
-use sqlx::AssertSqlSafe;
 use sqlx::migrate::Migrator;
 
 /// A plugin table that references a core table.
@@ -41,16 +40,7 @@ pub struct FlowTenant {
     pub tenant_id: Option<String>,
 }
 
-/// One `#[tokio::test]` per dialect for an `async fn(DialectKind)`.
-macro_rules! per_dialect {
-    ($($test:ident),* $(,)?) => {
-        mod sqlite { $( #[tokio::test] async fn $test() { super::$test(super::DialectKind::Sqlite).await } )* }
-        mod postgres { $( #[tokio::test] async fn $test() { super::$test(super::DialectKind::Postgres).await } )* }
-        mod mysql { $( #[tokio::test] async fn $test() { super::$test(super::DialectKind::Mysql).await } )* }
-    };
-}
-
-per_dialect!(
+invect_tests::per_dialect!(
     migrate_writes_applies_and_extends,
     edited_applied_file_stops_everything,
     failing_migration_is_reported_with_what_to_do,
@@ -93,16 +83,7 @@ async fn apply(db: &Db, root: &Path) -> Vec<i64> {
         .unwrap_or_else(|e| panic!("{}: apply failed: {e}", db.kind()))
 }
 
-/// Runs one statement; panics naming it when it fails.
-async fn raw(db: &Db, sql: &str) {
-    let q = sqlx::raw_sql(AssertSqlSafe(sql.to_string()));
-    let result = match db.pool() {
-        Pool::Sqlite(p) => q.execute(p).await.map(drop),
-        Pool::Postgres(p) => q.execute(p).await.map(drop),
-        Pool::Mysql(p) => q.execute(p).await.map(drop),
-    };
-    result.unwrap_or_else(|e| panic!("{}: `{sql}` failed: {e}", db.kind()));
-}
+use invect_tests::raw;
 
 /// The first column of every row, as integers.
 async fn ints(db: &Db, sql: &'static str) -> Vec<i64> {

@@ -105,6 +105,7 @@ async fn execute(out: &Out, cli: Cli, plugins: Vec<Plugin>) -> Outcome {
         }
         Command::Verify(args) => {
             let settings = Settings::load(&common)?;
+            require_existing_sqlite_file(&settings)?;
             let invect = connect(&settings, plugins).await?;
             let result = verify::run(out, &invect, args.strict).await;
             invect.db().close().await;
@@ -119,8 +120,26 @@ async fn execute(out: &Out, cli: Cli, plugins: Vec<Plugin>) -> Outcome {
         }
         Command::Info => {
             let settings = Settings::load(&common)?;
+            require_existing_sqlite_file(&settings)?;
             info::run(out, &settings, plugins).await
         }
+    }
+}
+
+/// Read-only commands never create a SQLite file: a missing one is an error.
+fn require_existing_sqlite_file(settings: &Settings) -> Result<(), Failure> {
+    let config = settings.database_config()?;
+    if config.r#type != crate::DatabaseType::Sqlite {
+        return Ok(()); // a mismatched connection string is reported by connect
+    }
+    match crate::connect::sqlite_file(&config.connection_string) {
+        Some(path) if !path.exists() => Err(Failure::new(format!(
+            "database `{}`: there is no SQLite database at `{}`",
+            config.id,
+            path.display()
+        ))
+        .hint("check the path, or create the database with `invect-cli migrate --push` (or `invect-cli migrate`)")),
+        _ => Ok(()),
     }
 }
 

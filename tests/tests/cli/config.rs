@@ -153,3 +153,22 @@ fn a_terminal_is_asked_before_a_change_and_gets_colour() {
     );
     plain.ok().never_shows("\x1b[");
 }
+
+/// The read-only commands never create a SQLite database: a missing file is
+/// an error that says how to create it, and no file appears.
+#[test]
+fn verify_and_info_never_create_a_sqlite_file() {
+    let dir = workdir();
+    let d = dir.path();
+    for args in [&["verify"][..], &["verify", "--strict"], &["info"]] {
+        cli(d, args)
+            .failed()
+            .stderr_has("no SQLite database")
+            .stderr_has("migrate --push");
+        assert!(
+            !d.join("dev.db").exists(),
+            "`{}` created dev.db",
+            args.join(" ")
+        );
+    }
+}

@@ -13,12 +13,4 @@ mod push;
 mod readme;
 mod support;
 
-/// One `#[tokio::test]` per dialect for an `async fn(DialectKind)`.
-macro_rules! per_dialect {
-    ($($test:ident),* $(,)?) => {
-        mod sqlite { $( #[tokio::test] async fn $test() { super::$test(invect_runtime::schema::DialectKind::Sqlite).await } )* }
-        mod postgres { $( #[tokio::test] async fn $test() { super::$test(invect_runtime::schema::DialectKind::Postgres).await } )* }
-        mod mysql { $( #[tokio::test] async fn $test() { super::$test(invect_runtime::schema::DialectKind::Mysql).await } )* }
-    };
-}
-pub(crate) use per_dialect;
+pub(crate) use invect_tests::per_dialect;

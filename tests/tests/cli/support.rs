@@ -12,8 +12,6 @@ use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use invect_runtime::schema::DialectKind;
-use invect_runtime::{Db, Pool};
-use sqlx::AssertSqlSafe;
 
 /// How long one run may take before it is killed (the bad-URL tests demand less).
 const RUN_TIMEOUT: Duration = Duration::from_secs(120);
@@ -283,16 +281,7 @@ pub fn workdir() -> tempfile::TempDir {
         .expect("a temporary working directory")
 }
 
-/// Runs one statement on `db`; panics naming it when it fails.
-pub async fn raw(db: &Db, sql: &str) {
-    let q = sqlx::raw_sql(AssertSqlSafe(sql.to_string()));
-    let result = match db.pool() {
-        Pool::Sqlite(p) => q.execute(p).await.map(drop),
-        Pool::Postgres(p) => q.execute(p).await.map(drop),
-        Pool::Mysql(p) => q.execute(p).await.map(drop),
-    };
-    result.unwrap_or_else(|e| panic!("{}: `{sql}` failed: {e}", db.kind()));
-}
+pub use invect_tests::raw;
 
 /// The parts of a server URL `scheme://user:password@host:port/database`.
 #[derive(Debug)]

@@ -16,16 +16,7 @@ use support::{
     invect, invect_with, live_core, raw, reference_core,
 };
 
-/// One `#[tokio::test]` per dialect for an `async fn(DialectKind)`.
-macro_rules! per_dialect {
-    ($($test:ident),* $(,)?) => {
-        mod sqlite { $( #[tokio::test] async fn $test() { super::$test(super::DialectKind::Sqlite).await } )* }
-        mod postgres { $( #[tokio::test] async fn $test() { super::$test(super::DialectKind::Postgres).await } )* }
-        mod mysql { $( #[tokio::test] async fn $test() { super::$test(super::DialectKind::Mysql).await } )* }
-    };
-}
-
-per_dialect!(
+invect_tests::per_dialect!(
     push_creates_exactly_the_core_schema_once,
     application_tables_are_left_as_they_were,
     dropped_column_comes_back_with_every_row,

@@ -10,7 +10,7 @@ use invect_runtime::schema::meta::META_TABLE;
 use invect_runtime::schema::{DialectKind, foreign_key_name};
 use invect_runtime::{DatabaseConfig, DatabaseType, Invect, InvectBuilder, Pool};
 use invect_tests::{AnyTestDb, core_ddl, core_schema, url_with_database};
-use sqlx::{AssertSqlSafe, Row};
+use sqlx::Row;
 
 /// A plugin table that references a core table.
 #[invect_table(name = "audit_logs")]
@@ -74,16 +74,7 @@ pub async fn invect_at(test: &AnyTestDb, url: &str) -> Invect {
         .unwrap_or_else(|e| panic!("{}: Invect::build as {url} failed: {e}", test.kind()))
 }
 
-/// Runs one statement; panics naming it when it fails.
-pub async fn raw(db: &Db, sql: &str) {
-    let q = sqlx::raw_sql(AssertSqlSafe(sql.to_string()));
-    let result = match db.pool() {
-        Pool::Sqlite(p) => q.execute(p).await.map(drop),
-        Pool::Postgres(p) => q.execute(p).await.map(drop),
-        Pool::Mysql(p) => q.execute(p).await.map(drop),
-    };
-    result.unwrap_or_else(|e| panic!("{}: `{sql}` failed: {e}", db.kind()));
-}
+pub use invect_tests::raw;
 
 /// Every column of every row, as text (the test tables hold only text).
 async fn rows(db: &Db, sql: &'static str) -> Vec<Vec<Option<String>>> {
