@@ -57,7 +57,11 @@ pub async fn rotate(out: &Out, invect: &Invect, common: &Common) -> Outcome {
         return Err(Failure::new("cancelled; nothing was changed"));
     }
     for old in keys.previous() {
-        let n = store.rotate(old, new).await?;
+        let n = super::progress::with_progress(
+            format!("re-encrypting credentials of key {}", old.id()),
+            store.rotate(old, new),
+        )
+        .await?;
         out.done(
             "rotated:",
             format!(

@@ -63,7 +63,11 @@ pub async fn run(out: &Out, invect: &Invect, settings: &Settings, common: &Commo
             out.done("wrote", written.path.display().to_string());
         }
     }
-    let applied = migrations::apply(invect.db(), root).await?;
+    let applied = super::progress::with_progress(
+        format!("applying migrations to database `{id}`"),
+        migrations::apply(invect.db(), root),
+    )
+    .await?;
     for version in &applied {
         out.done("applied", format!("migration {version}"));
     }

@@ -21,6 +21,7 @@ mod generate;
 mod info;
 mod migrate;
 mod output;
+mod progress;
 mod push;
 mod secret;
 mod settings;

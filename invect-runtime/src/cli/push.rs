@@ -45,7 +45,9 @@ pub async fn run(out: &Out, invect: &Invect, common: &Common) -> Outcome {
     )? {
         return Err(Failure::new("cancelled; nothing was changed"));
     }
-    let report = invect.push().await?;
+    let report =
+        super::progress::with_progress(format!("pushing to database `{id}`"), invect.push())
+            .await?;
     out.done(
         "pushed:",
         format!(

@@ -7,7 +7,8 @@ use super::output::Out;
 
 /// Verifies; drift is a warning, or with `strict` a failure.
 pub async fn run(out: &Out, invect: &Invect, strict: bool) -> Outcome {
-    let report = invect.verify().await?;
+    let report =
+        super::progress::with_progress("reading the database's catalog", invect.verify()).await?;
     if report.is_ok() {
         out.done("ok:", report.to_string());
         return Ok(());
