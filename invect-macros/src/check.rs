@@ -26,13 +26,13 @@ pub fn check(cx: &mut Ctxt, m: &Model) {
 
 /// Table and column names are plain snake_case identifiers of at most 63 bytes.
 fn check_names(cx: &mut Ctxt, m: &Model) {
-    if m.attrs.extends.is_none() {
-        if let Err(p) = check_identifier(&m.table) {
-            let msg = format!("table name `{}` {p}", m.table);
-            match &m.attrs.name {
-                Some(lit) => cx.error_at(lit, msg),
-                None => cx.error_at(&m.item.ident, msg),
-            }
+    if m.attrs.extends.is_none()
+        && let Err(p) = check_identifier(&m.table)
+    {
+        let msg = format!("table name `{}` {p}", m.table);
+        match &m.attrs.name {
+            Some(lit) => cx.error_at(lit, msg),
+            None => cx.error_at(&m.item.ident, msg),
         }
     }
     for f in &m.fields {

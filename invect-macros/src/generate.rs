@@ -429,14 +429,23 @@ fn codec(m: &Model, new_ident: &syn::Ident) -> TokenStream {
             quote!(new.#id.clone())
         }
     });
-    let (new_key, bind_key) = if keys.len() == 1 {
-        (quote!(#(#new_key_parts)*), quote!(args.push(key)?;))
-    } else {
-        let n = (0..keys.len()).map(syn::Index::from);
-        (
-            quote!((#(#new_key_parts,)*)),
-            quote!(#(args.push(&key.#n)?;)*),
-        )
+    let (new_key, bind_key) = match keys.as_slice() {
+        // An omittable key is already an `Option`: no `Some(x?)` (clippy's needless_question_mark).
+        [one] if omittable(one) => {
+            let id = &one.ident;
+            (quote!(new.#id.clone()), quote!(args.push(key)?;))
+        }
+        [_] => (
+            quote!(::core::option::Option::Some(#(#new_key_parts)*)),
+            quote!(args.push(key)?;),
+        ),
+        _ => {
+            let n = (0..keys.len()).map(syn::Index::from);
+            (
+                quote!(::core::option::Option::Some((#(#new_key_parts,)*))),
+                quote!(#(args.push(&key.#n)?;)*),
+            )
+        }
     };
     quote! {
         fn prepare_new(new: &mut #new_ident, d: &dyn #rt::__private::invect_schema::Dialect) {
@@ -449,7 +458,7 @@ fn codec(m: &Model, new_ident: &syn::Ident) -> TokenStream {
             ::core::result::Result::Ok(())
         }
         fn new_key(new: &#new_ident) -> ::core::option::Option<Self::Key> {
-            ::core::option::Option::Some(#new_key)
+            #new_key
         }
         fn bind_key(key: &Self::Key, args: &mut #rt::Args) -> #rt::value::BindResult {
             #bind_key

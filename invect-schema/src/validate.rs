@@ -16,7 +16,9 @@ pub const MAX_VARCHAR: u32 = 16_383;
 /// Every problem with one table definition.
 pub fn validate_table(t: &TableDef) -> Vec<SchemaError> {
     let mut errors = Vec::new();
-    name_error("table", &t.name).map(|e| errors.push(e));
+    if let Some(e) = name_error("table", &t.name) {
+        errors.push(e)
+    }
     if t.columns.is_empty() {
         errors.push(SchemaError::NoColumns {
             table: t.name.to_string(),
@@ -145,7 +147,9 @@ pub fn validate_enum(e: &EnumDef) -> Vec<SchemaError> {
 fn check_columns(table: &str, columns: &[ColumnDef], errors: &mut Vec<SchemaError>) {
     let mut seen = HashSet::new();
     for c in columns {
-        name_error("column", &c.name).map(|e| errors.push(e));
+        if let Some(e) = name_error("column", &c.name) {
+            errors.push(e)
+        }
         if !seen.insert(c.name.as_ref()) {
             errors.push(SchemaError::DuplicateColumn {
                 table: table.to_string(),
@@ -165,17 +169,17 @@ fn check_columns(table: &str, columns: &[ColumnDef], errors: &mut Vec<SchemaErro
         if let ColumnType::String {
             max_length: Some(n),
         } = c.ty
+            && (n == 0 || n > MAX_VARCHAR)
         {
-            if n == 0 || n > MAX_VARCHAR {
-                bad(format!(
-                    "max_length {n} is out of range; use 1 to {MAX_VARCHAR}, or `text` for longer values"
-                ));
-            }
+            bad(format!(
+                "max_length {n} is out of range; use 1 to {MAX_VARCHAR}, or `text` for longer values"
+            ));
         }
-        if let Some(fk) = &c.references {
-            if fk.on_delete == OnDelete::SetNull && !c.nullable {
-                bad("on_delete = set_null needs a nullable column (Option<T>)".into());
-            }
+        if let Some(fk) = &c.references
+            && fk.on_delete == OnDelete::SetNull
+            && !c.nullable
+        {
+            bad("on_delete = set_null needs a nullable column (Option<T>)".into());
         }
         if let ColumnType::Enum(e) = &c.ty {
             errors.extend(validate_enum(e));
