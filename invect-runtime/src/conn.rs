@@ -8,6 +8,30 @@ use sqlx::{AssertSqlSafe, MySql, Postgres, Row, Sqlite};
 use crate::db::{Db, Pool};
 use crate::error::Result;
 
+/// The PostgreSQL advisory lock key of the current database, shared by push
+/// (`pg_advisory_xact_lock`, inside its transaction) and migrate
+/// (`pg_advisory_lock` around sqlx's migrator): the first 64 bits of
+/// `md5('invect:' || current_database())`, so deployers of one database wait
+/// for each other and those of other databases do not.
+pub(crate) const PG_LOCK_KEY: &str =
+    "('x' || substr(md5('invect:' || current_database()), 1, 16))::bit(64)::bigint";
+
+/// The MySQL `GET_LOCK` name of the current database, shared by push and
+/// migrate (`invect_` and the MD5 of the database name: 39 characters, under
+/// MySQL's limit of 64).
+pub(crate) const MYSQL_LOCK_NAME: &str = "CONCAT('invect_', MD5(DATABASE()))";
+
+/// How long a MySQL push or migration waits for the lock, in seconds.
+pub(crate) const MYSQL_LOCK_WAIT_SECS: u32 = 300;
+
+/// The error when [`MYSQL_LOCK_NAME`] could not be had in time.
+pub(crate) fn mysql_lock_timeout() -> crate::error::Error {
+    crate::error::Error::Lock(format!(
+        "another push or migration of this database held its lock for {MYSQL_LOCK_WAIT_SECS} s; \
+         try again when it is done"
+    ))
+}
+
 /// A connection taken from a [`Db`]'s pool.
 #[derive(Debug)]
 pub(crate) enum Conn {
@@ -33,6 +57,24 @@ impl Conn {
             Conn::Sqlite(_) => DialectKind::Sqlite,
             Conn::Postgres(_) => DialectKind::Postgres,
             Conn::Mysql(_) => DialectKind::Mysql,
+        }
+    }
+
+    /// The MySQL connection, for sqlx's migrator; `None` on other dialects.
+    pub fn mysql(&mut self) -> Option<&mut sqlx::MySqlConnection> {
+        match self {
+            Conn::Mysql(c) => Some(&mut **c),
+            _ => None,
+        }
+    }
+
+    /// Closes the connection instead of returning it to the pool when it is
+    /// dropped (it may hold a lock or be in an unknown state).
+    pub fn close_on_drop(&mut self) {
+        match self {
+            Conn::Sqlite(c) => c.close_on_drop(),
+            Conn::Postgres(c) => c.close_on_drop(),
+            Conn::Mysql(c) => c.close_on_drop(),
         }
     }
 

@@ -351,7 +351,10 @@ async fn connect_sqlite_file(ctx: &Ctx, raw_path: &str, query: Option<&str>) -> 
         // that verification works on it; anything that writes will fail.
         if !read_only
             && let Err(e) = std::fs::OpenOptions::new().write(true).open(&path)
-            && e.kind() == std::io::ErrorKind::PermissionDenied
+            && matches!(
+                e.kind(),
+                std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem
+            )
         {
             read_only = true;
         }
@@ -365,11 +368,43 @@ async fn connect_sqlite_file(ctx: &Ctx, raw_path: &str, query: Option<&str>) -> 
     if !read_only {
         opts = opts.journal_mode(SqliteJournalMode::Wal);
     }
+    if read_only && wal_is_empty(&path) && !readable(&opts).await {
+        // A WAL database on read-only media: SQLite cannot create the `-shm`
+        // index beside it, so no read works. No one can be writing there and
+        // nothing committed waits in a `-wal`, so the file alone is the
+        // database: read it as immutable (no locks, no `-shm`).
+        opts = opts.immutable(true);
+    }
     let pool = pool_options::<Sqlite>()
         .connect_with(opts)
         .await
         .map_err(|e| sqlite_error(ctx, &path, e))?;
     Ok(Pool::Sqlite(pool))
+}
+
+/// Whether a read works with `opts`: false only when SQLite cannot open
+/// what it needs (SQLITE_CANTOPEN); other failures are left to the pool to report.
+async fn readable(opts: &SqliteConnectOptions) -> bool {
+    let Ok(mut conn) = opts.connect().await else {
+        return true;
+    };
+    let read = sqlx::query("SELECT 1 FROM sqlite_master LIMIT 1")
+        .fetch_optional(&mut conn)
+        .await;
+    let _ = conn.close().await;
+    !matches!(read, Err(e) if cannot_open(&e))
+}
+
+/// SQLite's SQLITE_CANTOPEN.
+fn cannot_open(e: &sqlx::Error) -> bool {
+    matches!(e, sqlx::Error::Database(db) if db.code().as_deref() == Some("14"))
+}
+
+/// Whether `<path>-wal` is absent or empty (nothing committed waits in it).
+fn wal_is_empty(path: &Path) -> bool {
+    let mut wal = path.as_os_str().to_owned();
+    wal.push("-wal");
+    std::fs::metadata(Path::new(&wal)).map_or(true, |m| m.len() == 0)
 }
 
 /// Creates the folder a new SQLite file goes in.

@@ -31,11 +31,16 @@ use std::path::{Path, PathBuf};
 use chrono::{Datelike, Timelike, Utc};
 use invect_schema::{DialectKind, Schema, diff_schemas};
 use serde::{Deserialize, Serialize};
+use sqlx::Connection;
 use sqlx::migrate::{AppliedMigration, Migrate, MigrateError, Migrator};
-use sqlx::{AssertSqlSafe, Connection};
+use sqlx::postgres::{PgDatabaseError, PgErrorPosition};
+
+mod lock;
+mod resume;
 
 use crate::db::{Db, Pool};
 use crate::error::{Error, Result};
+use lock::{mysql_locked, pg_locked};
 
 /// The table in which sqlx's migrator records Invect's applied migrations.
 pub const MIGRATIONS_TABLE: &str = "invect_migrations";
@@ -172,13 +177,20 @@ pub async fn status(db: &Db, root: &Path) -> Result<Vec<MigrationState>> {
 }
 
 /// Applies every pending file of `db`'s dialect in version order with sqlx's
-/// [`Migrator`] (history in [`MIGRATIONS_TABLE`]), under its lock (SQLite:
-/// one immediate transaction). Returns the versions applied.
+/// [`Migrator`] (history in [`MIGRATIONS_TABLE`]), under the database's lock,
+/// the one [`push`](crate::push) takes too, so concurrent pushes and
+/// migrations wait for each other (PostgreSQL: an advisory lock keyed on the
+/// database name; MySQL: `GET_LOCK`; SQLite: one immediate transaction).
+/// Returns the versions applied.
 ///
 /// Checked first, before anything runs: an applied file edited since gives
-/// [`Error::MigrationModified`]; a migration that failed half-way on MySQL
-/// gives [`Error::MigrationDirty`]; an applied file that is gone gives
-/// [`Error::MigrationFiles`].
+/// [`Error::MigrationModified`]; an applied file that is gone gives
+/// [`Error::MigrationFiles`]. A migration left unfinished on MySQL (whose
+/// DDL commits as it goes: the process was killed, the server went away, a
+/// statement failed) is completed when Invect wrote the file and nobody
+/// edited it: what its snapshot has and the database lacks is added as
+/// push would, and it is marked done (its version comes first in the result).
+/// A hand-written or edited one gives [`Error::MigrationDirty`].
 pub async fn apply(db: &Db, root: &Path) -> Result<Vec<i64>> {
     let dir = dialect_dir(root, db.kind());
     let files = migration_files(&dir)?;
@@ -206,15 +218,15 @@ pub async fn apply(db: &Db, root: &Path) -> Result<Vec<i64>> {
         }
         Pool::Postgres(p) => {
             let mut conn = p.acquire().await?;
-            let result = run.locked(&mut *conn).await;
+            let result = pg_locked(&run, &mut conn).await;
             if result.is_err() {
                 // Never hand back a connection that may still hold the lock.
                 conn.close_on_drop();
             }
             result
         }
-        Pool::Mysql(p) => {
-            let mut conn = p.acquire().await?;
+        Pool::Mysql(_) => {
+            let mut conn = db.acquire().await?;
             let result = mysql_locked(&run, &mut conn).await;
             if result.is_err() {
                 conn.close_on_drop();
@@ -222,33 +234,6 @@ pub async fn apply(db: &Db, root: &Path) -> Result<Vec<i64>> {
             result
         }
     }
-}
-
-/// How long a MySQL migration waits for another one, in seconds.
-const MYSQL_LOCK_WAIT_SECS: u32 = 300;
-
-/// Runs under a per-database `GET_LOCK`. sqlx's own MySQL lock asks for an
-/// infinite wait with `-1`, which MariaDB answers with NULL, taking no lock.
-async fn mysql_locked(run: &Run, conn: &mut sqlx::MySqlConnection) -> Result<Vec<i64>> {
-    let name = "CONCAT('invect_migrate_', MD5(DATABASE()))";
-    let lock = format!("SELECT GET_LOCK({name}, {MYSQL_LOCK_WAIT_SECS})");
-    let unlock = format!("SELECT RELEASE_LOCK({name})");
-    let got: Option<i64> = sqlx::query_scalar(AssertSqlSafe(lock))
-        .fetch_one(&mut *conn)
-        .await?;
-    if got != Some(1) {
-        return Err(Error::Lock(format!(
-            "another migration of this database held its lock for {MYSQL_LOCK_WAIT_SECS} s; \
-             try again when it is done"
-        )));
-    }
-    let result = run.pending(&mut *conn).await;
-    let released = sqlx::query_scalar::<_, Option<i64>>(AssertSqlSafe(unlock))
-        .fetch_one(&mut *conn)
-        .await;
-    let applied = result?;
-    released?;
-    Ok(applied)
 }
 
 /// The files of one dialect folder and sqlx's migrator over them.
@@ -260,17 +245,6 @@ struct Run {
 }
 
 impl Run {
-    /// Runs under sqlx's migration lock (PostgreSQL: an advisory lock),
-    /// released even when a step fails.
-    async fn locked<C: Migrate>(&self, conn: &mut C) -> Result<Vec<i64>> {
-        conn.lock().await.map_err(|e| self.error(e))?;
-        let result = self.pending(conn).await;
-        let unlocked = conn.unlock().await;
-        let applied = result?;
-        unlocked.map_err(|e| self.error(e))?;
-        Ok(applied)
-    }
-
     /// Checks the history, then applies what is not in it yet.
     async fn pending<C: Migrate>(&self, conn: &mut C) -> Result<Vec<i64>> {
         let table = MIGRATIONS_TABLE;
@@ -311,10 +285,21 @@ impl Run {
             DialectKind::Mysql => conn.dirty_version(MIGRATIONS_TABLE).await.ok().flatten(),
             _ => None,
         };
+        let advice = if dirty == Some(version)
+            && matches!(resume::written_by_invect(self, version), Ok(Some(_)))
+        {
+            format!(
+                "MySQL commits each DDL statement as it goes, so the statements before the failing \
+                 one stay applied and `{MIGRATIONS_TABLE}` marks version {version} unfinished; \
+                 Invect wrote this file, so once the cause is fixed the next `migrate` completes it"
+            )
+        } else {
+            failure_advice(self.kind, version, dirty == Some(version))
+        };
         Error::MigrationFailed {
             version,
             file: self.file(version),
-            advice: failure_advice(self.kind, version, dirty == Some(version)),
+            advice: format!("{}{advice}", self.position(version, &source)),
             source,
         }
     }
@@ -335,6 +320,30 @@ impl Run {
             }
         }
         Ok(())
+    }
+
+    /// Where in the file the error is, when the driver says (PostgreSQL
+    /// gives the character offset into the file's text; the "at line" in its
+    /// message is a line of the server's own source code); empty otherwise.
+    fn position(&self, version: i64, source: &sqlx::Error) -> String {
+        let offset = source
+            .as_database_error()
+            .and_then(|e| e.try_downcast_ref::<PgDatabaseError>())
+            .and_then(|e| match e.position() {
+                Some(PgErrorPosition::Original(offset)) => Some(offset),
+                _ => None,
+            });
+        let text = self
+            .files
+            .get(&version)
+            .and_then(|path| fs::read_to_string(path).ok());
+        let (Some(offset), Some(text)) = (offset, text) else {
+            return String::new();
+        };
+        let before: String = text.chars().take(offset.saturating_sub(1)).collect();
+        let line = before.matches('\n').count() + 1;
+        let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        format!("the error is at line {line}, column {column} of the file; ")
     }
 
     /// The file of `version`, or the pattern it would match.
@@ -360,7 +369,11 @@ impl Run {
             MigrateError::ExecuteMigration(source, version) => Error::MigrationFailed {
                 version,
                 file: self.file(version),
-                advice: failure_advice(self.kind, version, false),
+                advice: format!(
+                    "{}{}",
+                    self.position(version, &source),
+                    failure_advice(self.kind, version, false)
+                ),
                 source,
             },
             MigrateError::Execute(e) => Error::Database(e),
@@ -405,7 +418,8 @@ pub(crate) fn dirty_advice(version: &i64) -> String {
 }
 
 /// sqlx's migrator over `dir`, recording in [`MIGRATIONS_TABLE`]; Invect
-/// takes sqlx's lock itself so it can check the history under it first.
+/// takes the database's lock itself (the one push takes) and checks the
+/// history under it first.
 async fn resolve(dir: &Path) -> Result<Migrator> {
     let mut migrator = Migrator::new(dir)
         .await

@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 use invect_schema::meta::{meta_table, meta_table_name, record_sql};
 use invect_schema::{Dialect, DialectKind, Schema, render_table};
 
-use crate::conn::Conn;
+use crate::conn::{Conn, MYSQL_LOCK_NAME, MYSQL_LOCK_WAIT_SECS, PG_LOCK_KEY, mysql_lock_timeout};
 use crate::db::Db;
 use crate::diff::{Drift, diff};
 use crate::error::{Error, Result};
@@ -28,13 +28,6 @@ pub struct PushReport {
     pub statements: Vec<String>,
 }
 
-/// Advisory lock key shared by every Invect push on PostgreSQL ("invect").
-const PG_LOCK_KEY: i64 = 0x0069_6e76_6563_74;
-/// Named lock shared by every Invect push on MySQL.
-const MYSQL_LOCK: &str = "invect_push";
-/// How long a MySQL push waits for another one, in seconds.
-const MYSQL_LOCK_WAIT_SECS: u32 = 300;
-
 /// The statements a push would run now; changes nothing.
 pub async fn plan(db: &Db, schema: &Schema, prefix: &str) -> Result<Plan> {
     let mut conn = db.acquire().await?;
@@ -43,7 +36,10 @@ pub async fn plan(db: &Db, schema: &Schema, prefix: &str) -> Result<Plan> {
 
 /// Applies the schema additively. PostgreSQL and SQLite run every statement
 /// in one transaction; MySQL (whose DDL commits as it goes) runs steps that a
-/// later push can complete. Concurrent pushes wait for each other.
+/// later push can complete. Concurrent pushes and migrations of one database
+/// wait for each other: both take the database's one lock (a PostgreSQL
+/// advisory lock keyed on the database name, a MySQL `GET_LOCK` named after
+/// it, SQLite's write lock).
 pub async fn push(db: &Db, schema: &Schema, prefix: &str) -> Result<PushReport> {
     let mut conn = db.acquire().await?;
     match conn.kind() {
@@ -59,18 +55,20 @@ pub async fn push(db: &Db, schema: &Schema, prefix: &str) -> Result<PushReport> 
         DialectKind::Mysql => {
             let got = conn
                 .int(&format!(
-                    "SELECT GET_LOCK('{MYSQL_LOCK}', {MYSQL_LOCK_WAIT_SECS})"
+                    "SELECT GET_LOCK({MYSQL_LOCK_NAME}, {MYSQL_LOCK_WAIT_SECS})"
                 ))
                 .await?;
             if got != Some(1) {
-                return Err(Error::Lock(format!(
-                    "another push or migration held the lock `{MYSQL_LOCK}` for {MYSQL_LOCK_WAIT_SECS} s; try again when it is done"
-                )));
+                return Err(mysql_lock_timeout());
             }
             let result = apply(&mut conn, schema, prefix).await;
             let released = conn
-                .execute(&format!("DO RELEASE_LOCK('{MYSQL_LOCK}')"))
+                .execute(&format!("DO RELEASE_LOCK({MYSQL_LOCK_NAME})"))
                 .await;
+            if result.is_err() || released.is_err() {
+                // Never hand back a connection that may still hold the lock.
+                conn.close_on_drop();
+            }
             let report = result?;
             released?;
             Ok(report)
@@ -102,7 +100,9 @@ async fn in_transaction(
     }
 }
 
-async fn apply(conn: &mut Conn, schema: &Schema, prefix: &str) -> Result<PushReport> {
+/// Plans and runs the additive statements on `conn`, which the caller has
+/// locked (and, where the dialect allows it, put in a transaction).
+pub(crate) async fn apply(conn: &mut Conn, schema: &Schema, prefix: &str) -> Result<PushReport> {
     let plan = build_plan(conn, schema, prefix).await?;
     if !plan.refusals.is_empty() {
         return Err(Error::PushRefused {

@@ -28,8 +28,32 @@ impl Failure {
     }
 }
 
+/// Whether `e` is the connection to the server breaking off (the server
+/// stopped, restarted or became unreachable) rather than the server refusing
+/// a statement.
+fn connection_lost(e: &Error) -> bool {
+    match e {
+        Error::Statement { source, .. } => connection_lost(source),
+        Error::Database(sqlx::Error::Io(_) | sqlx::Error::Protocol(_)) => true,
+        Error::Database(sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed) => true,
+        Error::MigrationFailed { source, .. } => {
+            matches!(source, sqlx::Error::Io(_) | sqlx::Error::Protocol(_))
+        }
+        _ => false,
+    }
+}
+
 impl From<Error> for Failure {
     fn from(e: Error) -> Failure {
+        if connection_lost(&e) {
+            return Failure::new(format!(
+                "the connection to the database was lost half-way (the server stopped or the network failed): {e}"
+            ))
+            .hint(
+                "PostgreSQL and SQLite rolled back the transaction in progress, MySQL keeps the statements \
+                 it committed; run the command again once the server is reachable: it completes what is missing",
+            );
+        }
         let hint = match &e {
             Error::Schema(_) => {
                 Some("fix the table definitions named above (a plugin's, or the application's)")

@@ -1,0 +1,88 @@
+//! MySQL commits each DDL statement as it goes, so a migration killed or
+//! failed half-way stays applied in part and marked unfinished in
+//! [`MIGRATIONS_TABLE`]. When Invect wrote the file and nobody edited it,
+//! its snapshot says exactly which schema it leads to: the next run adds
+//! what the database still lacks, additively as push does, and marks the
+//! migration done. Any other file stays the user's call
+//! ([`Error::MigrationDirty`](crate::Error::MigrationDirty)).
+
+use invect_schema::{Schema, diff_schemas};
+use sqlx::migrate::{Migrate, MigrateError};
+
+use super::{
+    MIGRATIONS_TABLE, Run, Snapshot, file_name, io_error, migration_sql, read_snapshot,
+    snapshot_path, snapshot_versions,
+};
+use crate::conn::Conn;
+use crate::error::{Error, Result};
+
+/// Completes an unfinished Invect-written migration, then applies what is
+/// pending; `conn` holds the migration lock. Returns the versions done.
+pub(super) async fn mysql_pending(run: &Run, conn: &mut Conn) -> Result<Vec<i64>> {
+    let mut done = Vec::new();
+    let my = mysql(conn)?;
+    my.ensure_migrations_table(MIGRATIONS_TABLE)
+        .await
+        .map_err(|e| run.error(e))?;
+    let dirty = my
+        .dirty_version(MIGRATIONS_TABLE)
+        .await
+        .map_err(|e| run.error(e))?;
+    if let Some(version) = dirty {
+        let Some(target) = written_by_invect(run, version)? else {
+            return Err(run.error(MigrateError::Dirty(version)));
+        };
+        crate::push::apply(conn, &target.schema, &target.prefix).await?;
+        conn.execute(&format!(
+            "UPDATE {MIGRATIONS_TABLE} SET success = TRUE WHERE version = {version}"
+        ))
+        .await?;
+        tracing::info!(version, "completed a migration left unfinished");
+        done.push(version);
+    }
+    done.extend(run.pending(mysql(conn)?).await?);
+    Ok(done)
+}
+
+fn mysql(conn: &mut Conn) -> Result<&mut sqlx::MySqlConnection> {
+    conn.mysql().ok_or_else(|| {
+        Error::Lock("internal: a MySQL migration on another dialect's connection".into())
+    })
+}
+
+/// The snapshot `version` leads to, when its file is exactly what Invect
+/// wrote from the snapshot before it to this one.
+pub(super) fn written_by_invect(run: &Run, version: i64) -> Result<Option<Snapshot>> {
+    let Some(file) = run.files.get(&version) else {
+        return Ok(None);
+    };
+    let snapshots = snapshot_versions(&run.dir)?;
+    if !snapshots.contains(&version) {
+        return Ok(None);
+    }
+    let target = read_snapshot(&snapshot_path(&run.dir, version))?;
+    if target.dialect != run.kind || target.version != version {
+        return Ok(None);
+    }
+    // The base is what `write_pending` diffed from: the latest earlier
+    // snapshot whose file exists.
+    let base = snapshots
+        .iter()
+        .rev()
+        .find(|v| **v < version && run.files.contains_key(v));
+    let base = match base {
+        Some(v) => read_snapshot(&snapshot_path(&run.dir, *v))?.schema,
+        None => Schema::default(),
+    };
+    let Ok(statements) = diff_schemas(run.kind.dialect(), &base, &target.schema, &target.prefix)
+    else {
+        return Ok(None);
+    };
+    let full = file_name(file);
+    let name = full
+        .strip_prefix(&format!("{version}_"))
+        .and_then(|n| n.strip_suffix(".sql"))
+        .unwrap_or_default();
+    let text = std::fs::read_to_string(file).map_err(|e| io_error(file, "cannot read", e))?;
+    Ok((text == migration_sql(run.kind, version, name, &statements)).then_some(target))
+}
