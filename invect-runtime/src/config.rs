@@ -494,8 +494,39 @@ pub(crate) fn secrets_of(s: &str) -> Vec<String> {
 pub(crate) fn scrub(text: &str, secrets: &[String]) -> String {
     let mut out = text.to_string();
     for secret in secrets.iter().filter(|s| !s.is_empty()) {
-        out = out.replace(secret.as_str(), "***");
+        out = if secret.chars().count() < SHORT_SECRET {
+            replace_whole_words(&out, secret)
+        } else {
+            out.replace(secret.as_str(), "***")
+        };
     }
+    out
+}
+
+/// Secrets shorter than this are masked only where they stand alone: a
+/// one-letter password must not turn "address" into "addre***s".
+const SHORT_SECRET: usize = 4;
+
+/// `text` with every occurrence of `word` that is not part of a longer
+/// alphanumeric run replaced by `***`.
+fn replace_whole_words(text: &str, word: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    let mut prev: Option<char> = None;
+    while let Some(i) = rest.find(word) {
+        let before = rest[..i]
+            .chars()
+            .next_back()
+            .or(if i == 0 { prev } else { None });
+        let after = rest[i + word.len()..].chars().next();
+        let alone =
+            !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric);
+        out.push_str(&rest[..i]);
+        out.push_str(if alone { "***" } else { word });
+        prev = word.chars().next_back();
+        rest = &rest[i + word.len()..];
+    }
+    out.push_str(rest);
     out
 }
 
@@ -526,5 +557,24 @@ pub(crate) fn position(line: &Option<usize>, column: &Option<usize>) -> String {
         (Some(l), Some(c)) => format!(", line {l}, column {c}"),
         (Some(l), None) => format!(", line {l}"),
         _ => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::scrub;
+
+    #[test]
+    fn short_secrets_are_masked_only_where_they_stand_alone() {
+        let secrets = vec!["p".to_string()];
+        assert_eq!(
+            scrub("failed to lookup address", &secrets),
+            "failed to lookup address"
+        );
+        assert_eq!(scrub("user:p@host p", &secrets), "user:***@host ***");
+        assert_eq!(
+            scrub("hunter2 hunter22", &["hunter2".to_string()]),
+            "*** ***2"
+        );
     }
 }
