@@ -214,7 +214,19 @@ pub enum SchemaVerification {
     Strict,
 }
 
-/// The contents of an `invect.toml` file (see the [module docs](self)).
+/// The contents of an `invect.toml` file (camelCase keys; an unknown key is
+/// an error naming it). Relative paths are relative to the working directory.
+///
+/// ```toml
+/// schemaVerification = "warn"     # off (default) | warn | strict
+/// migrationsDir = "migrations"    # default "migrations"
+///
+/// [database]
+/// type = "sqlite"                 # sqlite | postgresql (or postgres) | mysql (or mariadb)
+/// connectionString = "file:./dev.db"
+/// id = "main"
+/// tablePrefix = "invect_"         # optional, default none
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct InvectConfig {

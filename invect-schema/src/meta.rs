@@ -32,8 +32,8 @@ pub fn meta_table(prefix: &str) -> TableDef {
     }
 }
 
-/// Records that Invect created `table` (from `origin`, e.g. `core` or
-/// `plugin \`audit-log\``): `INSERT INTO <record table> (table_name, origin) VALUES (...)`.
+/// The `INSERT` into the record table saying that Invect created `table`,
+/// declared by `origin` (`core`, or a plugin's name).
 pub fn record_sql(d: &dyn Dialect, prefix: &str, table: &str, origin: &str) -> String {
     format!(
         "INSERT INTO {} ({}, {}) VALUES ({}, {})",
