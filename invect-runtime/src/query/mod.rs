@@ -4,7 +4,7 @@
 mod select;
 mod write;
 
-pub use select::Select;
+pub use select::{RowStream, Select};
 pub use write::{
     UpdateWhere, delete, delete_where, extension_get, extension_set, find, insert, insert_many,
     update,

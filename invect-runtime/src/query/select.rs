@@ -1,10 +1,17 @@
 //! `T::select().filter(..).order_by(..).limit(..).offset(..).all(&db)`.
 
 use std::marker::PhantomData;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use futures_core::Stream;
+use futures_core::stream::BoxStream;
+use sqlx::{AssertSqlSafe, SqlSafeStr};
 
 use super::SqlWriter;
-use crate::error::Result;
-use crate::executor::{Executor, RowRef};
+use crate::db::{Db, Pool};
+use crate::error::{Error, Result};
+use crate::executor::{Args, Executor, RowRef};
 use crate::table::{Expr, Node, Order, Table};
 
 /// A query over table `T`'s rows, run by `all`, `one` or `count`.
@@ -72,6 +79,32 @@ impl<T: Table> Select<T> {
         e.fetch_all(w.sql.into(), w.args, T::decode).await
     }
 
+    /// Every matching row as a [`Stream`], each decoded as the database sends
+    /// it, so memory stays flat however many rows match. The query starts on
+    /// the first poll and holds one pooled connection until the stream ends or
+    /// is dropped. Only on `&Db`: inside a transaction, use [`Select::all`].
+    ///
+    /// ```no_run
+    /// use invect_runtime::prelude::*;
+    /// use invect_runtime::core::{NodeExecution, node_executions};
+    ///
+    /// # async fn demo(db: &Db) -> invect_runtime::Result<()> {
+    /// let mut rows = NodeExecution::select()
+    ///     .filter(node_executions::node_type.eq("llm"))
+    ///     .stream(db);
+    /// let mut retries = 0;
+    /// while let Some(row) = rows.next().await {
+    ///     retries += row?.retry_count;
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn stream(self, db: &Db) -> RowStream<'_, T> {
+        match self.render(&db, None) {
+            Ok(w) => RowStream::open(db, w),
+            Err(e) => RowStream::failed(e),
+        }
+    }
+
     /// The first matching row, if any.
     pub async fn one(self, mut e: impl Executor) -> Result<Option<T>> {
         let w = self.render(&e, Some(1))?;
@@ -127,4 +160,96 @@ impl<T: Table> Select<T> {
 
 fn clamp(n: u64) -> i64 {
     i64::try_from(n).unwrap_or(i64::MAX)
+}
+
+/// The rows of [`Select::stream`]: a [`Stream`] of `Result<T>`, also
+/// readable without any stream library through [`RowStream::next`].
+#[must_use = "a stream does nothing until it is polled"]
+pub struct RowStream<'a, T> {
+    rows: Option<BoxStream<'a, std::result::Result<T, sqlx::Error>>>,
+    /// An error found before the query ran, yielded first.
+    error: Option<Error>,
+}
+
+impl<T> std::fmt::Debug for RowStream<'_, T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RowStream")
+            .field("done", &self.rows.is_none())
+            .finish_non_exhaustive()
+    }
+}
+
+impl<'a, T: Table> RowStream<'a, T> {
+    fn open(db: &'a Db, w: SqlWriter) -> Self {
+        let sql = AssertSqlSafe(w.sql).into_sql_str();
+        let rows = match (&db.pool, w.args) {
+            (Pool::Sqlite(p), Args::Sqlite(a)) => sqlx::query_with(sql, a)
+                .try_map(|r| T::decode(RowRef::Sqlite(&r)))
+                .fetch(p),
+            (Pool::Postgres(p), Args::Postgres(a)) => sqlx::query_with(sql, a)
+                .try_map(|r| T::decode(RowRef::Postgres(&r)))
+                .fetch(p),
+            (Pool::Mysql(p), Args::Mysql(a)) => sqlx::query_with(sql, a)
+                .try_map(|r| T::decode(RowRef::Mysql(&r)))
+                .fetch(p),
+            _ => {
+                return Self::failed(Error::Database(sqlx::Error::Protocol(
+                    "arguments built for another dialect".into(),
+                )));
+            }
+        };
+        RowStream {
+            rows: Some(rows),
+            error: None,
+        }
+    }
+
+    fn failed(e: Error) -> Self {
+        RowStream {
+            rows: None,
+            error: Some(e),
+        }
+    }
+
+    /// The next row; `None` once every row has been read (or after an error).
+    pub async fn next(&mut self) -> Option<Result<T>> {
+        std::future::poll_fn(|cx| Pin::new(&mut *self).poll_next(cx)).await
+    }
+}
+
+impl<T> Stream for RowStream<'_, T> {
+    type Item = Result<T>;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Result<T>>> {
+        let this = self.get_mut();
+        if let Some(e) = this.error.take() {
+            return Poll::Ready(Some(Err(e)));
+        }
+        let Some(rows) = this.rows.as_mut() else {
+            return Poll::Ready(None);
+        };
+        match rows.as_mut().poll_next(cx) {
+            Poll::Ready(Some(Ok(row))) => Poll::Ready(Some(Ok(row))),
+            Poll::Ready(Some(Err(e))) => {
+                // Stop after the first error, like `all` does.
+                this.rows = None;
+                Poll::Ready(Some(Err(e.into())))
+            }
+            Poll::Ready(None) => {
+                this.rows = None;
+                Poll::Ready(None)
+            }
+            Poll::Pending => Poll::Pending,
+        }
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        match &self.rows {
+            Some(rows) => rows.size_hint(),
+            None => {
+                let n = usize::from(self.error.is_some());
+                (n, Some(n))
+            }
+        }
+    }
 }

@@ -1,13 +1,16 @@
 //! insert, insert_many, find, update, delete, and their filtered forms.
 
+use std::any::TypeId;
+use std::collections::HashMap;
 use std::marker::PhantomData;
+use std::sync::{Arc, Mutex, OnceLock};
 
-use invect_schema::DialectKind;
 use invect_schema::statements::insert_values;
+use invect_schema::{DialectKind, TableDef};
 
 use super::{SqlWriter, bind_error};
 use crate::error::{Error, Result};
-use crate::executor::{Args, Executor};
+use crate::executor::{Args, Executor, Sql};
 use crate::table::{Column, Expr, Node, Table, TableExtension};
 use crate::value::Value;
 
@@ -39,20 +42,38 @@ fn max_params(kind: DialectKind) -> usize {
     }
 }
 
-/// Rows per multi-row `INSERT`: as many as fit the parameter limit, at most 500.
+/// Parameters per multi-row `INSERT` that insert fastest, per dialect, as
+/// measured by `benches/` (20,000 `node_executions` rows of 12 columns,
+/// see `benches/RESULTS.md`): SQLite gains from few, large statements;
+/// PostgreSQL plans every execution of a long VALUES list, so ~100 rows win.
+fn chunk_params(kind: DialectKind) -> usize {
+    match kind {
+        DialectKind::Sqlite => 24_000,
+        DialectKind::Postgres => 1_200,
+        DialectKind::Mysql => 6_000,
+    }
+}
+
+/// Rows per multi-row `INSERT`: the dialect's best size, always within its
+/// parameter limit, at least one.
 pub(crate) fn chunk_rows(kind: DialectKind, columns: usize) -> usize {
-    (max_params(kind) / columns.max(1)).clamp(1, 500)
+    let columns = columns.max(1);
+    (chunk_params(kind) / columns)
+        .min(max_params(kind) / columns)
+        .max(1)
 }
 
 /// Inserts many rows with multi-row `INSERT`s, chunked below the dialect's
 /// parameter limit, all in one transaction (the caller's, if given one).
+/// Rows are taken from `rows` one chunk at a time, so an iterator that makes
+/// them as it goes never has more than a chunk of them in memory.
 /// Returns the number of rows inserted.
 pub async fn insert_many<T: Table>(
     mut e: impl Executor,
     rows: impl IntoIterator<Item = T::New>,
 ) -> Result<u64> {
-    let rows: Vec<T::New> = rows.into_iter().collect();
-    if rows.is_empty() {
+    let mut rows = rows.into_iter().peekable();
+    if rows.peek().is_none() {
         return Ok(0);
     }
     match e.as_db() {
@@ -66,30 +87,66 @@ pub async fn insert_many<T: Table>(
     }
 }
 
-async fn insert_chunks<T: Table>(e: &mut impl Executor, mut rows: Vec<T::New>) -> Result<u64> {
+async fn insert_chunks<T: Table>(
+    e: &mut impl Executor,
+    mut rows: impl Iterator<Item = T::New>,
+) -> Result<u64> {
     let kind = e.kind();
     let d = kind.dialect();
     let table = crate::prefix::resolve::<T>(e).def;
     let per_chunk = chunk_rows(kind, table.columns.len());
-    let head = invect_schema::statements::insert_head(d, table);
+    let mut chunk: Vec<T::New> = Vec::with_capacity(per_chunk);
     let mut total = 0;
-    for chunk in rows.chunks_mut(per_chunk) {
-        let mut sql = head.clone();
+    loop {
+        chunk.clear();
+        chunk.extend(rows.by_ref().take(per_chunk));
+        if chunk.is_empty() {
+            return Ok(total);
+        }
+        let sql: Sql = if chunk.len() == per_chunk {
+            Sql::Borrowed(full_chunk_sql::<T>(e, table, per_chunk))
+        } else {
+            Sql::Owned(chunk_sql(d, table, chunk.len()))
+        };
         let mut args = Args::new(kind);
-        for (i, new) in chunk.iter_mut().enumerate() {
+        for new in chunk.iter_mut() {
             T::prepare_new(new, d);
             T::bind_new(new, &mut args).map_err(bind_error::<T>)?;
-            sql.push_str(if i == 0 { "(" } else { ", (" });
-            sql.push_str(&insert_values(
-                d,
-                table.columns.iter(),
-                i * table.columns.len() + 1,
-            ));
-            sql.push(')');
         }
-        total += e.execute(sql.into(), args).await?;
+        total += e.execute(sql, args).await?;
     }
-    Ok(total)
+}
+
+/// `INSERT INTO t (...) VALUES (...), (...)` for `rows` rows of `table`.
+fn chunk_sql(d: &dyn invect_schema::Dialect, table: &TableDef, rows: usize) -> String {
+    let mut sql = invect_schema::statements::insert_head(d, table);
+    for i in 0..rows {
+        sql.push_str(if i == 0 { "(" } else { ", (" });
+        sql.push_str(&insert_values(
+            d,
+            table.columns.iter(),
+            i * table.columns.len() + 1,
+        ));
+        sql.push(')');
+    }
+    sql
+}
+
+/// The statement of a full chunk, built once per table, dialect and prefix
+/// and kept for the life of the process (like the prefixed statements), so
+/// a large `insert_many` neither rebuilds nor copies it for every chunk.
+fn full_chunk_sql<T: Table>(e: &impl Executor, table: &TableDef, rows: usize) -> &'static str {
+    type Key = (TypeId, DialectKind, Option<Arc<str>>, usize);
+    static CACHE: OnceLock<Mutex<HashMap<Key, &'static str>>> = OnceLock::new();
+    let kind = e.kind();
+    let key = (TypeId::of::<T>(), kind, e.table_prefix().cloned(), rows);
+    // A poisoned lock only means another thread panicked mid-insert; the map is still usable.
+    let mut map = CACHE
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(|p| p.into_inner());
+    map.entry(key)
+        .or_insert_with(|| Box::leak(chunk_sql(kind.dialect(), table, rows).into_boxed_str()))
 }
 
 /// The row with primary key `key`, if there is one.
