@@ -3,9 +3,8 @@
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use invect_runtime::Db;
-use invect_runtime::core::{
-    Flow, FlowRun, NewFlow, NewFlowRun, NewNodeExecution, NodeExecutionStatus,
-};
+use invect_runtime::core::{Flow, FlowRun, NewFlow, NewNodeExecution, NodeExecutionStatus};
+use invect_tests::new_flow_run;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
@@ -24,29 +23,9 @@ pub async fn parents(db: &Db) -> Uuid {
     )
     .await
     .unwrap_or_else(|e| panic!("insert of the parent flow failed: {e}"));
-    let run = FlowRun::insert(
-        db,
-        NewFlowRun {
-            id: None,
-            flow_id: FLOW_ID.into(),
-            flow_version: 1,
-            status: None,
-            inputs: json!({"source": "bench"}),
-            outputs: None,
-            error: None,
-            started_at: None,
-            completed_at: None,
-            duration: None,
-            created_by: None,
-            trigger_type: None,
-            trigger_id: None,
-            trigger_node_id: None,
-            trigger_data: None,
-            last_heartbeat_at: None,
-        },
-    )
-    .await
-    .unwrap_or_else(|e| panic!("insert of the parent run failed: {e}"));
+    let run = FlowRun::insert(db, new_flow_run(FLOW_ID, json!({"source": "bench"})))
+        .await
+        .unwrap_or_else(|e| panic!("insert of the parent run failed: {e}"));
     run.id
 }
 

@@ -20,8 +20,10 @@
 
 mod any;
 pub mod catalog;
+mod rows;
 
 pub use any::{AnyTestDb, raw};
+pub use rows::new_flow_run;
 
 use std::hash::{BuildHasher, Hasher, RandomState};
 use std::path::PathBuf;

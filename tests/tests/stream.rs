@@ -11,6 +11,7 @@ use invect_runtime::core::{
 };
 use invect_runtime::prelude::*;
 use invect_runtime::schema::DialectKind::{self, Mysql, Postgres, Sqlite};
+use invect_tests::new_flow_run;
 use invect_tests::{AnyTestDb, core_ddl};
 use serde_json::json;
 
@@ -83,24 +84,7 @@ async fn seed(db: &Db) {
 }
 
 fn new_run() -> NewFlowRun {
-    NewFlowRun {
-        id: None,
-        flow_id: "stream-flow".into(),
-        flow_version: 1,
-        status: None,
-        inputs: json!({}),
-        outputs: None,
-        error: None,
-        started_at: None,
-        completed_at: None,
-        duration: None,
-        created_by: None,
-        trigger_type: None,
-        trigger_id: None,
-        trigger_node_id: None,
-        trigger_data: None,
-        last_heartbeat_at: None,
-    }
+    new_flow_run("stream-flow", json!({}))
 }
 
 /// Reads a stream to its end, panicking on the first error.

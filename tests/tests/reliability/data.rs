@@ -3,6 +3,7 @@
 //! and a column to each of three core tables, and (another database) through
 //! the same change as a migration file: every row is still there, unchanged.
 
+use invect_tests::new_flow_run;
 use std::hash::{DefaultHasher, Hash, Hasher};
 
 use invect_runtime::core::{
@@ -101,21 +102,9 @@ async fn populate(db: &Db) {
         .expect("insert the versions");
     let runs = (0..FLOWS).map(|i| NewFlowRun {
         id: Some(run_id(i)),
-        flow_id: format!("flow-{i:05}"),
-        flow_version: 1,
-        status: None,
-        inputs: json!({"i": i}),
-        outputs: None,
         error: (i % 7 == 0).then(|| "boom 'x'".to_string()),
-        started_at: None,
-        completed_at: None,
         duration: Some(i as i32),
-        created_by: None,
-        trigger_type: None,
-        trigger_id: None,
-        trigger_node_id: None,
-        trigger_data: None,
-        last_heartbeat_at: None,
+        ..new_flow_run(format!("flow-{i:05}"), json!({"i": i}))
     });
     FlowRun::insert_many(db, runs.collect::<Vec<_>>())
         .await

@@ -4,6 +4,7 @@
 //! row read back equal; transactions through `&mut Tx` that roll back leave
 //! nothing, and a failing chunk leaves nothing either.
 
+use invect_tests::new_flow_run;
 use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, SubsecRound, Utc};
@@ -42,29 +43,9 @@ async fn parents(db: &Db) -> Uuid {
     )
     .await
     .unwrap_or_else(|e| panic!("insert of the parent flow failed: {e}"));
-    let run = FlowRun::insert(
-        db,
-        NewFlowRun {
-            id: None,
-            flow_id: "bulk-flow".into(),
-            flow_version: 1,
-            status: None,
-            inputs: json!({"bulk": true}),
-            outputs: None,
-            error: None,
-            started_at: None,
-            completed_at: None,
-            duration: None,
-            created_by: None,
-            trigger_type: None,
-            trigger_id: None,
-            trigger_node_id: None,
-            trigger_data: None,
-            last_heartbeat_at: None,
-        },
-    )
-    .await
-    .unwrap_or_else(|e| panic!("insert of the parent flow run failed: {e}"));
+    let run = FlowRun::insert(db, new_flow_run("bulk-flow", json!({"bulk": true})))
+        .await
+        .unwrap_or_else(|e| panic!("insert of the parent flow run failed: {e}"));
     assert!(!run.id.is_nil());
     assert_eq!(run.status, FlowRunStatus::Pending);
     assert_recent("flow_runs.started_at default", run.started_at);
