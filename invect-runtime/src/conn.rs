@@ -78,6 +78,24 @@ impl Conn {
         }
     }
 
+    /// Starts a read-only transaction, so that the several catalog queries
+    /// of an introspection see one snapshot even while another process
+    /// pushes. End it with [`end_read`](Self::end_read).
+    pub async fn begin_read(&mut self) -> Result<()> {
+        let sql = match self.kind() {
+            DialectKind::Postgres => "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
+            DialectKind::Mysql => "START TRANSACTION READ ONLY",
+            // Deferred: the first read takes the snapshot, no write lock.
+            DialectKind::Sqlite => "BEGIN",
+        };
+        self.execute(sql).await
+    }
+
+    /// Ends [`begin_read`](Self::begin_read)'s transaction (it wrote nothing).
+    pub async fn end_read(&mut self) -> Result<()> {
+        self.execute("ROLLBACK").await
+    }
+
     /// Runs one statement built from schema identifiers and escaped literals.
     pub async fn execute(&mut self, sql: &str) -> Result<()> {
         let q = sqlx::raw_sql(AssertSqlSafe(sql.to_string()));

@@ -375,11 +375,38 @@ async fn connect_sqlite_file(ctx: &Ctx, raw_path: &str, query: Option<&str>) -> 
         // database: read it as immutable (no locks, no `-shm`).
         opts = opts.immutable(true);
     }
-    let pool = pool_options::<Sqlite>()
-        .connect_with(opts)
+    let pool = connect_sqlite_retrying(opts)
         .await
         .map_err(|e| sqlite_error(ctx, &path, e))?;
     Ok(Pool::Sqlite(pool))
+}
+
+/// Opens the pool, retrying while another process holds the file's lock:
+/// switching a new file to WAL needs it, and SQLite may answer "database is
+/// locked" at once instead of waiting (several deployers starting together).
+/// Gives up after [`SQLITE_BUSY_TIMEOUT`], like a statement would.
+async fn connect_sqlite_retrying(
+    opts: SqliteConnectOptions,
+) -> std::result::Result<sqlx::SqlitePool, sqlx::Error> {
+    let start = std::time::Instant::now();
+    let mut pause = Duration::from_millis(20);
+    loop {
+        match pool_options::<Sqlite>().connect_with(opts.clone()).await {
+            Err(e) if sqlite_busy(&e) && start.elapsed() < SQLITE_BUSY_TIMEOUT => {
+                tokio::time::sleep(pause).await;
+                pause = (pause * 2).min(Duration::from_millis(500));
+            }
+            result => return result,
+        }
+    }
+}
+
+/// SQLITE_BUSY or SQLITE_LOCKED, with any extended code.
+fn sqlite_busy(e: &sqlx::Error) -> bool {
+    e.as_database_error()
+        .and_then(|d| d.code())
+        .and_then(|code| code.parse::<i32>().ok())
+        .is_some_and(|code| matches!(code & 0xff, 5 | 6))
 }
 
 /// Whether a read works with `opts`: false only when SQLite cannot open

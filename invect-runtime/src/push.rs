@@ -31,7 +31,12 @@ pub struct PushReport {
 /// The statements a push would run now; changes nothing.
 pub async fn plan(db: &Db, schema: &Schema, prefix: &str) -> Result<Plan> {
     let mut conn = db.acquire().await?;
-    build_plan(&mut conn, schema, prefix).await
+    conn.begin_read().await?;
+    let plan = build_plan(&mut conn, schema, prefix).await;
+    let ended = conn.end_read().await;
+    let plan = plan?;
+    ended?;
+    Ok(plan)
 }
 
 /// Applies the schema additively. PostgreSQL and SQLite run every statement

@@ -1,7 +1,7 @@
 //! The startup check: read-only, it lists what the database lacks for the
 //! declared schema and which commands fix it.
 
-use invect_schema::{DialectKind, Schema};
+use invect_schema::Schema;
 
 use crate::db::Db;
 use crate::diff::{Drift, diff};
@@ -54,18 +54,9 @@ impl std::fmt::Display for VerifyReport {
 /// SELECT rights.
 pub async fn verify(db: &Db, schema: &Schema, database_id: &str) -> Result<VerifyReport> {
     let mut conn = db.acquire().await?;
-    let begin = match conn.kind() {
-        DialectKind::Postgres => Some("BEGIN READ ONLY"),
-        DialectKind::Mysql => Some("START TRANSACTION READ ONLY"),
-        DialectKind::Sqlite => None,
-    };
-    if let Some(begin) = begin {
-        conn.execute(begin).await?;
-    }
+    conn.begin_read().await?;
     let live = crate::introspect::introspect_conn(&mut conn).await;
-    if begin.is_some() {
-        conn.execute("ROLLBACK").await?;
-    }
+    conn.end_read().await?;
     let live = live?;
     let problems = diff(conn.kind(), schema, &live, &Default::default())
         .into_iter()
