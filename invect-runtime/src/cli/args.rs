@@ -81,6 +81,10 @@ pub struct MigrateArgs {
     /// Apply the schema to the database directly, additively (no migration files).
     #[arg(long)]
     pub push: bool,
+    /// Record the migration files as applied without running them, for a
+    /// database that already has the schema (made by `migrate --push`).
+    #[arg(long, conflicts_with = "push")]
+    pub baseline: bool,
 }
 
 /// Options of `verify`.
@@ -112,7 +116,7 @@ mod tests {
         assert!(cli.common.yes && cli.common.dry_run);
         assert!(matches!(
             cli.command,
-            Command::Migrate(MigrateArgs { push: true })
+            Command::Migrate(MigrateArgs { push: true, .. })
         ));
     }
 }

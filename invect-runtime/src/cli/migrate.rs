@@ -12,8 +12,15 @@ use crate::migrate::{self as migrations, MigrationState};
 /// The name given to the migration files `migrate` writes.
 const MIGRATION_NAME: &str = "schema";
 
-/// Shows the new file and the pending ones; (unless `--dry-run`) asks, writes, applies.
-pub async fn run(out: &Out, invect: &Invect, settings: &Settings, common: &Common) -> Outcome {
+/// Shows the new file and the pending ones; (unless `--dry-run`) asks,
+/// writes, then applies them, or with `baseline` records them as applied.
+pub async fn run(
+    out: &Out,
+    invect: &Invect,
+    settings: &Settings,
+    common: &Common,
+    baseline: bool,
+) -> Outcome {
     let id = &invect.config().id;
     let kind = invect.db().kind();
     let root = settings.migrations_dir();
@@ -21,11 +28,9 @@ pub async fn run(out: &Out, invect: &Invect, settings: &Settings, common: &Commo
         let prefix = &invect.config().table_prefix;
         migrations::write_pending(root, kind, invect.schema(), prefix, MIGRATION_NAME, dry_run)
     };
-    let pending: Vec<MigrationState> = migrations::status(invect.db(), root)
-        .await?
-        .into_iter()
-        .filter(|m| !m.applied)
-        .collect();
+    let states = migrations::status(invect.db(), root).await?;
+    let history_empty = !migrations::has_history(invect.db()).await?;
+    let pending: Vec<MigrationState> = states.into_iter().filter(|m| !m.applied).collect();
     // With --yes the file is written at once, so what is shown is what was written.
     let write_now = common.yes && !common.dry_run;
     let new = write(!write_now)?;
@@ -53,15 +58,49 @@ pub async fn run(out: &Out, invect: &Invect, settings: &Settings, common: &Commo
         out.line("dry run: nothing was written or applied");
         return Ok(());
     }
+    let has_schema = schema_state(invect).await?;
+    if baseline && has_schema != SchemaState::UpToDate {
+        return Err(Failure::new(format!(
+            "database `{id}` does not have the whole schema yet, so its migrations cannot be recorded as applied"
+        ))
+        .hint("run `invect-cli migrate --push` first (or plain `invect-cli migrate` on an empty database)"));
+    }
+    // History read again after the catalog: a concurrent `migrate` commits
+    // its tables with its history row (or, on MySQL, writes the row first),
+    // so tables without history really were made some other way.
+    if !baseline
+        && history_empty
+        && has_schema != SchemaState::Empty
+        && !migrations::has_history(invect.db()).await?
+    {
+        return Err(Failure::new(format!(
+            "database `{id}` already has Invect's tables (made by `migrate --push` or a DDL script) but no migration history, so the first migration file would fail creating what exists; nothing was applied"
+        ))
+        .hint("run `invect-cli migrate --push` to bring it up to date, then `invect-cli migrate --baseline` once to record the files as applied without running them"));
+    }
     if !write_now {
         let count = pending.len() + usize::from(new.is_some());
-        let question = format!("Write and apply {count} migration(s) to database `{id}`?");
+        let verb = if baseline {
+            "record as applied (without running)"
+        } else {
+            "apply"
+        };
+        let question = format!("Write and {verb} {count} migration(s) on database `{id}`?");
         if !out.confirm(&question, common.yes)? {
             return Err(Failure::new("cancelled; nothing was written or applied"));
         }
         if let Some(written) = write(false)? {
             out.done("wrote", written.path.display().to_string());
         }
+    }
+    if baseline {
+        for version in migrations::baseline(invect.db(), root).await? {
+            out.done(
+                "recorded",
+                format!("migration {version} as applied (not run)"),
+            );
+        }
+        return Ok(());
     }
     let applied = super::progress::with_progress(
         format!("applying migrations to database `{id}`"),
@@ -75,4 +114,32 @@ pub async fn run(out: &Out, invect: &Invect, settings: &Settings, common: &Commo
         out.line(format!("database `{id}` already had every migration"));
     }
     Ok(())
+}
+
+/// How much of the declared schema the database has.
+#[derive(Debug, PartialEq, Eq)]
+enum SchemaState {
+    /// No Invect record table: nothing of Invect's yet.
+    Empty,
+    /// Some of it (push would add things).
+    Partial,
+    /// All of it (push has nothing to do).
+    UpToDate,
+}
+
+async fn schema_state(invect: &Invect) -> Result<SchemaState, Failure> {
+    let plan = invect.plan().await?;
+    let d = invect.db().kind().dialect();
+    let prefix = &invect.config().table_prefix;
+    let create_record = invect_schema::render_table(d, &invect_schema::meta::meta_table(prefix));
+    Ok(if plan.statements.is_empty() && plan.refusals.is_empty() {
+        SchemaState::UpToDate
+    } else if create_record
+        .first()
+        .is_some_and(|c| plan.statements.contains(c))
+    {
+        SchemaState::Empty
+    } else {
+        SchemaState::Partial
+    })
 }

@@ -99,7 +99,7 @@ async fn execute(out: &Out, cli: Cli, plugins: Vec<Plugin>) -> Outcome {
             let result = if args.push {
                 push::run(out, &invect, &common).await
             } else {
-                migrate::run(out, &invect, &settings, &common).await
+                migrate::run(out, &invect, &settings, &common, args.baseline).await
             };
             invect.db().close().await;
             result

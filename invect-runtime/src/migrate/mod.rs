@@ -197,6 +197,20 @@ pub async fn status(db: &Db, root: &Path) -> Result<Vec<MigrationState>> {
 /// push would, and it is marked done (its version comes first in the result).
 /// A hand-written or edited one gives [`Error::MigrationDirty`].
 pub async fn apply(db: &Db, root: &Path) -> Result<Vec<i64>> {
+    run_pending(db, root, false).await
+}
+
+/// Records every pending file of `db`'s dialect in [`MIGRATIONS_TABLE`] as
+/// applied *without running it*, with the same checks and lock as
+/// [`apply`]: for a database that already has the schema the files lead to
+/// (made by push, or by `generate`'s DDL), so that later files apply on top.
+/// The caller checks first that the database is up to date (the CLI's
+/// `migrate --baseline` refuses otherwise). Returns the versions recorded.
+pub async fn baseline(db: &Db, root: &Path) -> Result<Vec<i64>> {
+    run_pending(db, root, true).await
+}
+
+async fn run_pending(db: &Db, root: &Path, record_only: bool) -> Result<Vec<i64>> {
     let dir = dialect_dir(root, db.kind());
     let files = migration_files(&dir)?;
     if files.is_empty() {
@@ -206,8 +220,12 @@ pub async fn apply(db: &Db, root: &Path) -> Result<Vec<i64>> {
             None => Ok(Vec::new()),
         };
     }
+    let mut migrator = resolve(&dir).await?;
+    if record_only {
+        migrator = without_sql(migrator);
+    }
     let run = Run {
-        migrator: resolve(&dir).await?,
+        migrator,
         files,
         dir,
         kind: db.kind(),
@@ -390,6 +408,24 @@ impl Run {
     }
 }
 
+/// `migrator` with each file's SQL replaced by a no-op and its checksum
+/// kept, so that running it records the files as applied, nothing more.
+/// (sqlx's `Migrator`/`Migration` fields are public for its `migrate!`
+/// macro; `run_direct` already ties this module to sqlx 0.9.)
+fn without_sql(mut migrator: Migrator) -> Migrator {
+    let recorded: Vec<_> = migrator
+        .migrations
+        .iter()
+        .cloned()
+        .map(|mut m| {
+            m.sql = sqlx::SqlStr::from_static("SELECT 1");
+            m
+        })
+        .collect();
+    migrator.migrations = recorded.into();
+    migrator
+}
+
 /// What to do after a migration failed, which depends on whether the
 /// dialect rolled it back, or (MySQL) left it `half_applied`.
 fn failure_advice(kind: DialectKind, version: i64, half_applied: bool) -> String {
@@ -447,9 +483,25 @@ fn missing_file(dir: &Path, version: i64) -> Error {
     }
 }
 
+/// Whether [`MIGRATIONS_TABLE`] records any migration, finished or not
+/// (a MySQL migration that failed half-way is history too). Read-only.
+pub async fn has_history(db: &Db) -> Result<bool> {
+    Ok(!recorded_versions(db, false).await?.is_empty())
+}
+
 /// Versions recorded as applied; empty when the table does not exist.
 async fn applied_versions(db: &Db) -> Result<Vec<i64>> {
-    const SELECT: &str = "SELECT version FROM invect_migrations WHERE success ORDER BY version";
+    recorded_versions(db, true).await
+}
+
+/// Versions in the history, only finished ones or all; empty when the table
+/// does not exist.
+async fn recorded_versions(db: &Db, finished_only: bool) -> Result<Vec<i64>> {
+    let select = if finished_only {
+        "SELECT version FROM invect_migrations WHERE success ORDER BY version"
+    } else {
+        "SELECT version FROM invect_migrations ORDER BY version"
+    };
     let exists = match db.kind() {
         DialectKind::Sqlite => {
             "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'invect_migrations'"
@@ -472,7 +524,7 @@ async fn applied_versions(db: &Db) -> Result<Vec<i64>> {
             {
                 return Ok(Vec::new());
             }
-            sqlx::query_scalar(SELECT).fetch_all($pool).await?
+            sqlx::query_scalar(select).fetch_all($pool).await?
         }};
     }
     Ok(match db.pool() {

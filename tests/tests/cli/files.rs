@@ -6,7 +6,11 @@ use invect_tests::AnyTestDb;
 use crate::per_dialect;
 use crate::support::{cli, plugin_cli, workdir};
 
-per_dialect!(migrate_writes_and_applies_files, pending_files_and_a_plugin);
+per_dialect!(
+    migrate_writes_and_applies_files,
+    pending_files_and_a_plugin,
+    a_pushed_database_is_baselined
+);
 
 /// A dry run writes nothing; without `--yes` nothing happens; `--yes` writes
 /// one file and applies it; the next run finds nothing to do; `info` lists it.
@@ -141,4 +145,40 @@ async fn pending_files_and_a_plugin(kind: DialectKind) {
         .stderr_has("flow_tags");
     first.drop().await;
     second.drop().await;
+}
+
+/// A database made by `migrate --push` has no history: plain `migrate`
+/// refuses (its first file would fail creating what exists) and says to
+/// baseline; `--baseline` records the files without running them, after
+/// which migrate is up to date. Baselining a database that lacks the schema
+/// is refused.
+async fn a_pushed_database_is_baselined(kind: DialectKind) {
+    let test = AnyTestDb::new(kind).await;
+    let empty = AnyTestDb::new(kind).await;
+    let dir = workdir();
+    let run = |url: &str, args: &[&str]| {
+        let mut all = args.to_vec();
+        all.extend(["--database-url", url]);
+        cli(dir.path(), &all)
+    };
+    let url = test.url().to_string();
+    run(&url, &["migrate", "--push", "--yes"]).ok();
+    run(&url, &["migrate", "--yes"])
+        .failed()
+        .stderr_has("already has Invect's tables")
+        .stderr_has("--baseline");
+    run(empty.url(), &["migrate", "--baseline", "--yes"])
+        .failed()
+        .stderr_has("does not have the whole schema");
+    run(&url, &["migrate", "--baseline", "--yes"])
+        .ok()
+        .stdout_has("recorded");
+    assert_eq!(history_rows(&test).await, 1, "baseline should record the one file");
+    run(&url, &["migrate", "--yes"]).ok().stdout_has("up to date");
+    run(&url, &["verify", "--strict"]).ok();
+    run(&url, &["migrate", "--push", "--baseline"])
+        .exited(2)
+        .stderr_has("cannot be used with");
+    empty.drop().await;
+    test.drop().await;
 }
