@@ -76,11 +76,11 @@ pub struct LiveSchema {
 /// Reads the schema of the database `db` is connected to (PostgreSQL: the
 /// current schema, `current_schema()`; MySQL: `DATABASE()`; SQLite: `main`).
 pub async fn introspect(db: &Db) -> Result<LiveSchema> {
-    match db.kind() {
-        DialectKind::Sqlite => sqlite::introspect(db).await,
-        DialectKind::Postgres => postgres::introspect(db).await,
-        DialectKind::Mysql => mysql::introspect(db).await,
-    }
+    let mut conn = db.acquire().await?;
+    conn.begin_read().await?;
+    let live = introspect_conn(&mut conn).await;
+    conn.end_read().await?;
+    live
 }
 
 /// Reads the schema on one connection, inside whatever transaction it is in

@@ -9,8 +9,6 @@ use sqlx::Row;
 use sqlx::mysql::{MySqlConnection, MySqlRow};
 
 use super::{LiveColumn, LiveForeignKey, LiveIndex, LiveSchema, LiveTable};
-use crate::Db;
-use crate::db::Pool;
 use crate::error::Result;
 
 /// Every table and view. MariaDB also lists `SEQUENCE`s and
@@ -64,17 +62,6 @@ const CHECKS: &str = "\
 SELECT CAST(CHECK_CLAUSE AS CHAR) AS clause /*M!, CAST(TABLE_NAME AS CHAR) AS table_name */
 FROM information_schema.CHECK_CONSTRAINTS
 WHERE CONSTRAINT_SCHEMA = DATABASE()";
-
-/// Reads the current database in one read-only transaction.
-pub(super) async fn introspect(db: &Db) -> Result<LiveSchema> {
-    let Pool::Mysql(pool) = db.pool() else {
-        unreachable!("introspect dispatches on Db::kind")
-    };
-    let mut tx = pool.begin_with("START TRANSACTION READ ONLY").await?;
-    let live = read(&mut tx).await?;
-    tx.rollback().await?;
-    Ok(live)
-}
 
 /// Reads the current database on `conn`, in whatever transaction it is in.
 pub(super) async fn read(conn: &mut MySqlConnection) -> Result<LiveSchema> {

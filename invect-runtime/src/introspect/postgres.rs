@@ -8,8 +8,6 @@ use sqlx::Row;
 use sqlx::postgres::{PgConnection, PgRow};
 
 use super::{LiveColumn, LiveForeignKey, LiveIndex, LiveSchema, LiveTable};
-use crate::Db;
-use crate::db::Pool;
 use crate::error::Result;
 
 /// Every relation of the current schema and its kind (`r` table,
@@ -75,19 +73,6 @@ FROM pg_catalog.pg_type t
 JOIN pg_catalog.pg_enum e ON e.enumtypid = t.oid
 WHERE t.typnamespace = (SELECT oid FROM pg_catalog.pg_namespace WHERE nspname = current_schema())
 ORDER BY t.typname, e.enumsortorder";
-
-/// Reads the current schema in one read-only transaction.
-pub(super) async fn introspect(db: &Db) -> Result<LiveSchema> {
-    let Pool::Postgres(pool) = db.pool() else {
-        unreachable!("introspect dispatches on Db::kind")
-    };
-    let mut tx = pool
-        .begin_with("BEGIN TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-        .await?;
-    let live = read(&mut tx).await?;
-    tx.rollback().await?;
-    Ok(live)
-}
 
 /// Reads the current schema on `conn`, in whatever transaction it is in.
 pub(super) async fn read(conn: &mut PgConnection) -> Result<LiveSchema> {

@@ -7,8 +7,6 @@ use sqlx::Row;
 use sqlx::sqlite::{SqliteConnection, SqliteRow};
 
 use super::{LiveColumn, LiveForeignKey, LiveIndex, LiveSchema, LiveTable};
-use crate::Db;
-use crate::db::Pool;
 use crate::error::Result;
 
 /// Tables, views and indexes: they share one namespace, so a view or an
@@ -42,18 +40,6 @@ SELECT m.name AS table_name, f.id AS id, f.\"table\" AS target_table,
 FROM sqlite_master m JOIN pragma_foreign_key_list(m.name) f
 WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\'
 ORDER BY m.name, f.id, f.seq";
-
-/// Reads the `main` database in one (read) transaction, so every query sees
-/// the same schema.
-pub(super) async fn introspect(db: &Db) -> Result<LiveSchema> {
-    let Pool::Sqlite(pool) = db.pool() else {
-        unreachable!("introspect dispatches on Db::kind")
-    };
-    let mut tx = pool.begin().await?;
-    let live = read(&mut tx).await?;
-    tx.rollback().await?;
-    Ok(live)
-}
 
 /// Reads the `main` database on `conn`, in whatever transaction it is in.
 pub(super) async fn read(conn: &mut SqliteConnection) -> Result<LiveSchema> {
