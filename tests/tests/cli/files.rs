@@ -173,8 +173,14 @@ async fn a_pushed_database_is_baselined(kind: DialectKind) {
     run(&url, &["migrate", "--baseline", "--yes"])
         .ok()
         .stdout_has("recorded");
-    assert_eq!(history_rows(&test).await, 1, "baseline should record the one file");
-    run(&url, &["migrate", "--yes"]).ok().stdout_has("up to date");
+    assert_eq!(
+        history_rows(&test).await,
+        1,
+        "baseline should record the one file"
+    );
+    run(&url, &["migrate", "--yes"])
+        .ok()
+        .stdout_has("up to date");
     run(&url, &["verify", "--strict"]).ok();
     run(&url, &["migrate", "--push", "--baseline"])
         .exited(2)

@@ -9,6 +9,7 @@ mod credentials;
 mod files;
 mod generate;
 mod plugin;
+mod progress;
 mod push;
 mod readme;
 mod support;

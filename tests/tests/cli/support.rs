@@ -228,14 +228,30 @@ pub fn run_env(bin: Bin, cwd: &Path, args: &[&str], env: &[(&str, &str)]) -> Out
 /// Runs `invect-cli args...` in `cwd` on a terminal (util-linux `script`
 /// provides one), typing `input`; stdout and stderr both arrive in `stdout`.
 pub fn cli_on_terminal(cwd: &Path, args: &[&str], input: &str) -> Output {
+    on_terminal(&bins().cli, cwd, args, input, &[])
+}
+
+/// Runs `program args...` in `cwd` on a terminal with `env` added, typing
+/// `input`; stdout and stderr both arrive in `stdout`.
+pub fn on_terminal(
+    program: &Path,
+    cwd: &Path,
+    args: &[&str],
+    input: &str,
+    env: &[(&str, &str)],
+) -> Output {
     use std::io::Write;
     let quote = |s: &str| format!("'{}'", s.replace('\'', r"'\''"));
-    let mut line = quote(&bins().cli.display().to_string());
+    let mut line = quote(&program.display().to_string());
     for a in args {
         line.push(' ');
         line.push_str(&quote(a));
     }
-    let command = format!("invect-cli {} (on a terminal)", args.join(" "));
+    let name = program
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .unwrap_or_default();
+    let command = format!("{name} {} (on a terminal)", args.join(" "));
     let start = Instant::now();
     let mut child = Command::new("script")
         .args(["-q", "-e", "-c", &line, "/dev/null"])
@@ -243,6 +259,7 @@ pub fn cli_on_terminal(cwd: &Path, args: &[&str], input: &str) -> Output {
         .env_remove("DATABASE_URL")
         .env_remove("NO_COLOR")
         .env_remove("RUST_BACKTRACE")
+        .envs(env.iter().copied())
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
