@@ -9,7 +9,6 @@ mod credentials;
 mod files;
 mod generate;
 mod plugin;
-mod progress;
 mod push;
 mod readme;
 mod support;
