@@ -59,6 +59,19 @@ impl LiveTable {
     pub fn column(&self, name: &str) -> Option<&LiveColumn> {
         self.columns.iter().find(|c| c.name == name)
     }
+
+    /// Adds the next key column of index `name` (catalogs list an index one
+    /// row per column, in key order), creating the index on its first row.
+    pub(crate) fn push_index_column(&mut self, name: String, column: String, unique: bool) {
+        match self.indexes.iter_mut().find(|i| i.name == name) {
+            Some(index) => index.columns.push(column),
+            None => self.indexes.push(LiveIndex {
+                name,
+                columns: vec![column],
+                unique,
+            }),
+        }
+    }
 }
 
 /// Everything introspection saw in the current schema / database.

@@ -8,7 +8,7 @@ use invect_schema::ColumnType;
 use sqlx::Row;
 use sqlx::mysql::{MySqlConnection, MySqlRow};
 
-use super::{LiveColumn, LiveForeignKey, LiveIndex, LiveSchema, LiveTable};
+use super::{LiveColumn, LiveForeignKey, LiveSchema, LiveTable};
 use crate::error::Result;
 
 /// Every table and view. MariaDB also lists `SEQUENCE`s and
@@ -142,14 +142,8 @@ fn read_index_column(live: &mut LiveSchema, row: &MySqlRow) -> Result<()> {
         table.primary_key.push(column);
         return Ok(());
     }
-    match table.indexes.iter_mut().find(|i| i.name == name) {
-        Some(index) => index.columns.push(column),
-        None => table.indexes.push(LiveIndex {
-            name,
-            columns: vec![column],
-            unique: row.try_get::<i64, _>("is_unique")? != 0,
-        }),
-    }
+    let unique = row.try_get::<i64, _>("is_unique")? != 0;
+    table.push_index_column(name, column, unique);
     Ok(())
 }
 

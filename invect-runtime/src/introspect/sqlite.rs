@@ -6,7 +6,7 @@ use invect_schema::{ColumnType, Dialect, Sqlite};
 use sqlx::Row;
 use sqlx::sqlite::{SqliteConnection, SqliteRow};
 
-use super::{LiveColumn, LiveForeignKey, LiveIndex, LiveSchema, LiveTable};
+use super::{LiveColumn, LiveForeignKey, LiveSchema, LiveTable};
 use crate::error::Result;
 
 /// Tables, views and indexes: they share one namespace, so a view or an
@@ -129,14 +129,8 @@ fn read_index_column(live: &mut LiveSchema, row: &SqliteRow) -> Result<()> {
         .try_get::<Option<String>, _>("column_name")?
         .unwrap_or_else(|| "(expression)".to_string());
     let table = live.tables.entry(table_name).or_default();
-    match table.indexes.iter_mut().find(|i| i.name == name) {
-        Some(index) => index.columns.push(column),
-        None => table.indexes.push(LiveIndex {
-            name,
-            columns: vec![column],
-            unique: row.try_get::<i64, _>("is_unique")? != 0,
-        }),
-    }
+    let unique = row.try_get::<i64, _>("is_unique")? != 0;
+    table.push_index_column(name, column, unique);
     Ok(())
 }
 
