@@ -20,6 +20,7 @@
 
 mod any;
 pub mod catalog;
+pub mod plugin;
 mod rows;
 
 pub use any::{AnyTestDb, raw};

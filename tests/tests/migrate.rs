@@ -7,7 +7,7 @@
 
 use std::path::{Path, PathBuf};
 
-use invect_runtime::core::{Flow, NewFlow, flows};
+use invect_runtime::core::{Flow, NewFlow};
 use invect_runtime::introspect::{LiveSchema, introspect};
 use invect_runtime::migrate::{
     self, MIGRATIONS_TABLE, MigrationState, NewMigration, SNAPSHOT_DIR, dialect_dir,
@@ -16,21 +16,9 @@ use invect_runtime::prelude::*;
 use invect_runtime::schema::meta::{META_TABLE, record_sql};
 use invect_runtime::schema::{DialectKind, Schema, render_table};
 use invect_runtime::{Error, Plugin, Pool, merged_schema, plan};
+use invect_tests::plugin::{AuditLog, NewAuditLog};
 use invect_tests::{AnyTestDb, core_ddl};
 use sqlx::migrate::Migrator;
-
-/// A plugin table that references a core table.
-#[invect_table(name = "audit_logs")]
-#[derive(Debug, Clone, PartialEq)]
-pub struct AuditLog {
-    #[invect(primary_key, default = uuid)]
-    pub id: Uuid,
-    pub action: String,
-    #[invect(references = flows::id, on_delete = cascade, index)]
-    pub flow_id: Option<String>,
-    #[invect(default = now)]
-    pub created_at: DateTime<Utc>,
-}
 
 /// A column the plugin adds to the core `flows` table.
 #[invect_table(extends = invect_runtime::core::Flow)]

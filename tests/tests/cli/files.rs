@@ -4,7 +4,7 @@ use invect_runtime::schema::DialectKind;
 use invect_tests::AnyTestDb;
 
 use crate::per_dialect;
-use crate::support::{cli, plugin_cli, workdir};
+use crate::support::{cli, plugin_cli, url_args, workdir};
 
 per_dialect!(
     migrate_writes_and_applies_files,
@@ -18,11 +18,7 @@ async fn migrate_writes_and_applies_files(kind: DialectKind) {
     let test = AnyTestDb::new(kind).await;
     let dir = workdir();
     let url = test.url().to_string();
-    let at = |args: &[&str]| {
-        let mut all = args.to_vec();
-        all.extend(["--database-url", url.as_str()]);
-        cli(dir.path(), &all)
-    };
+    let at = |args: &[&str]| cli(dir.path(), &url_args(args, &url));
     let migrations = dir.path().join("migrations");
     let files = || -> Vec<String> {
         let mut found = Vec::new();
@@ -156,11 +152,7 @@ async fn a_pushed_database_is_baselined(kind: DialectKind) {
     let test = AnyTestDb::new(kind).await;
     let empty = AnyTestDb::new(kind).await;
     let dir = workdir();
-    let run = |url: &str, args: &[&str]| {
-        let mut all = args.to_vec();
-        all.extend(["--database-url", url]);
-        cli(dir.path(), &all)
-    };
+    let run = |url: &str, args: &[&str]| cli(dir.path(), &url_args(args, url));
     let url = test.url().to_string();
     run(&url, &["migrate", "--push", "--yes"]).ok();
     run(&url, &["migrate", "--yes"])

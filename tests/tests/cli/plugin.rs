@@ -4,7 +4,7 @@ use invect_runtime::schema::DialectKind;
 use invect_tests::AnyTestDb;
 
 use crate::per_dialect;
-use crate::support::{plugin_cli, raw, workdir};
+use crate::support::{plugin_cli, raw, url_args, workdir};
 
 per_dialect!(plugin_tables_are_pushed_and_verified);
 
@@ -14,11 +14,7 @@ async fn plugin_tables_are_pushed_and_verified(kind: DialectKind) {
     let test = AnyTestDb::new(kind).await;
     let dir = workdir();
     let url = test.url().to_string();
-    let run = |args: &[&str]| {
-        let mut all = args.to_vec();
-        all.extend(["--database-url", url.as_str()]);
-        plugin_cli(dir.path(), &all)
-    };
+    let run = |args: &[&str]| plugin_cli(dir.path(), &url_args(args, &url));
     run(&["migrate", "--push", "--yes"])
         .ok()
         .stdout_has("CREATE TABLE")

@@ -4,7 +4,7 @@ use invect_runtime::schema::DialectKind;
 use invect_tests::AnyTestDb;
 
 use crate::per_dialect;
-use crate::support::{cli, raw, workdir};
+use crate::support::{cli, raw, url_args, workdir};
 
 per_dialect!(push_verify_and_info);
 
@@ -63,11 +63,7 @@ async fn push_refusal_changes_nothing(kind: DialectKind, alter: &str) {
     let test = AnyTestDb::new(kind).await;
     let dir = workdir();
     let url = test.url().to_string();
-    let at = |args: &[&str]| {
-        let mut all = args.to_vec();
-        all.extend(["--database-url", url.as_str()]);
-        cli(dir.path(), &all)
-    };
+    let at = |args: &[&str]| cli(dir.path(), &url_args(args, &url));
     at(&["migrate", "--push", "--yes"]).ok();
     raw(&test.db(), alter).await;
     at(&["migrate", "--push", "--yes"])

@@ -168,6 +168,13 @@ impl std::fmt::Display for Output {
     }
 }
 
+/// `args` followed by `--database-url url`.
+pub fn url_args<'a>(args: &[&'a str], url: &'a str) -> Vec<&'a str> {
+    let mut all = args.to_vec();
+    all.extend(["--database-url", url]);
+    all
+}
+
 /// Runs `bin args...` in `cwd` with `env` added, stdin closed (not a
 /// terminal), `DATABASE_URL` unset unless `env` sets it.
 pub fn run_env(bin: Bin, cwd: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {

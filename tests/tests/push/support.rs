@@ -3,27 +3,14 @@
 
 use std::time::Duration;
 
-use invect_runtime::core::flows;
 use invect_runtime::introspect::{LiveSchema, LiveTable, introspect};
 use invect_runtime::prelude::*;
 use invect_runtime::schema::meta::META_TABLE;
 use invect_runtime::schema::{DialectKind, foreign_key_name};
 use invect_runtime::{DatabaseConfig, DatabaseType, Invect, InvectBuilder, Pool};
+pub use invect_tests::plugin::{AuditLog, NewAuditLog, audit_logs};
 use invect_tests::{AnyTestDb, core_ddl, core_schema, url_with_database};
 use sqlx::Row;
-
-/// A plugin table that references a core table.
-#[invect_table(name = "audit_logs")]
-#[derive(Debug, Clone, PartialEq)]
-pub struct AuditLog {
-    #[invect(primary_key, default = uuid)]
-    pub id: Uuid,
-    pub action: String,
-    #[invect(references = flows::id, on_delete = cascade, index)]
-    pub flow_id: Option<String>,
-    #[invect(default = now)]
-    pub created_at: DateTime<Utc>,
-}
 
 /// Columns a plugin adds to the core `flows` table.
 #[invect_table(extends = invect_runtime::core::Flow)]

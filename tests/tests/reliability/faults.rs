@@ -28,12 +28,6 @@ const ATTEMPTS: usize = 5;
 /// How quickly the lock must be free and the next run done.
 const PROMPTLY: Duration = Duration::from_secs(30);
 
-fn url_args<'a>(args: &[&'a str], url: &'a str) -> Vec<&'a str> {
-    let mut all = args.to_vec();
-    all.extend(["--database-url", url]);
-    all
-}
-
 /// Kills `bulk-cli args` half-way through on a fresh database until the
 /// kill lands before the end (PostgreSQL, SQLite: nothing committed), then
 /// checks what is left, that the lock is free, and that the next run
@@ -42,7 +36,11 @@ async fn killed_half_way(kind: DialectKind, args: &[&str]) -> AnyTestDb {
     for attempt in 1..=ATTEMPTS {
         let test = fresh(kind).await;
         let dir = workdir();
-        let run = spawn_bulk(dir.path(), BULK_TABLES, &url_args(args, test.url()));
+        let run = spawn_bulk(
+            dir.path(),
+            BULK_TABLES,
+            &crate::cli_support::url_args(args, test.url()),
+        );
         wait_half_way(&test).await;
         let out = run.kill();
         assert_eq!(out.code, None, "{kind}: the run was not killed:\n{out}");
@@ -74,7 +72,11 @@ async fn killed_half_way(kind: DialectKind, args: &[&str]) -> AnyTestDb {
         })
         .await;
         let start = Instant::now();
-        let next = spawn_bulk(dir.path(), BULK_TABLES, &url_args(args, test.url()));
+        let next = spawn_bulk(
+            dir.path(),
+            BULK_TABLES,
+            &crate::cli_support::url_args(args, test.url()),
+        );
         next.wait().await.ok();
         assert!(
             start.elapsed() < PROMPTLY,
@@ -85,7 +87,7 @@ async fn killed_half_way(kind: DialectKind, args: &[&str]) -> AnyTestDb {
         let verify = spawn_bulk(
             dir.path(),
             BULK_TABLES,
-            &url_args(&["verify", "--strict"], test.url()),
+            &crate::cli_support::url_args(&["verify", "--strict"], test.url()),
         );
         verify.wait().await.ok();
         return test;
@@ -180,7 +182,7 @@ async fn failed_migration_completes_on_rerun_mysql() {
     ])
     .await;
     let dir = workdir();
-    let migrate = url_args(&["migrate", "--yes"], test.url());
+    let migrate = crate::cli_support::url_args(&["migrate", "--yes"], test.url());
     crate::cli_support::cli(dir.path(), &migrate)
         .exited(1)
         .stderr_has("marks version")
@@ -191,7 +193,11 @@ async fn failed_migration_completes_on_rerun_mysql() {
     crate::cli_support::cli(dir.path(), &migrate)
         .ok()
         .stdout_has("applied migration");
-    crate::cli_support::cli(dir.path(), &url_args(&["verify", "--strict"], test.url())).ok();
+    crate::cli_support::cli(
+        dir.path(),
+        &crate::cli_support::url_args(&["verify", "--strict"], test.url()),
+    )
+    .ok();
     let done = "SELECT COUNT(*) FROM invect_migrations WHERE success";
     assert_eq!(int(&db, done).await, 1);
     db.close().await;
