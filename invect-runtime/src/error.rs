@@ -1,6 +1,14 @@
-//! The runtime's error type.
+//! The runtime's error type, with the problem kinds callers match on and the
+//! wording of every message. A leaf: it imports nothing else of the runtime
+//! but the pure [`report`](crate::report) it carries.
 
 use invect_schema::SchemaErrors;
+use invect_schema::meta::MIGRATIONS_TABLE;
+
+use crate::report::VerifyReport;
+
+/// An error from a value's encoder or decoder.
+pub type BoxDynError = Box<dyn std::error::Error + Send + Sync + 'static>;
 
 /// Everything that can go wrong in the runtime.
 #[derive(Debug, thiserror::Error)]
@@ -13,7 +21,7 @@ pub enum Error {
     #[error("cannot bind a value for `{table}`: {source}")]
     Bind {
         table: &'static str,
-        source: crate::value::BoxDynError,
+        source: BoxDynError,
     },
     /// The definitions do not form a valid schema.
     #[error(transparent)]
@@ -29,11 +37,11 @@ pub enum Error {
     #[error("database `{id}`: {message}")]
     Connect {
         id: String,
-        problem: crate::connect::ConnectProblem,
+        problem: ConnectProblem,
         message: String,
     },
     /// A configuration file (or string) cannot be read or parsed.
-    #[error("config file `{file}`{}: {message}", crate::config::position(.line, .column))]
+    #[error("config file `{file}`{}: {message}", position(.line, .column))]
     ConfigFile {
         /// The path, or `<toml>` / `<json>` for text parsed from a string.
         file: String,
@@ -51,13 +59,13 @@ pub enum Error {
     Statement { sql: String, source: Box<Error> },
     /// Strict startup verification found the database lacking.
     #[error("{0}")]
-    Verification(Box<crate::verify::VerifyReport>),
+    Verification(Box<VerifyReport>),
     /// A credential cannot be encrypted or decrypted, or a key is unusable.
     #[error("{}{message}", id.as_ref().map(|i| format!("credential `{i}`: ")).unwrap_or_default())]
     Credential {
         /// The credential concerned, when there is one.
         id: Option<String>,
-        problem: crate::credentials::CredentialProblem,
+        problem: CredentialProblem,
         message: String,
     },
     /// The push/migration lock could not be taken.
@@ -81,7 +89,7 @@ pub enum Error {
     },
     /// A migration failed half-way on MySQL (which commits DDL as it goes)
     /// and its history row marks it unfinished.
-    #[error("migration file `{}` (version {version}) failed half-way on an earlier run and is marked unfinished in `invect_migrations`: MySQL commits each DDL statement as it goes, so the statements before the failing one were applied and the rest were not. Nothing was applied now. Fix what made it fail, then {}", file.display(), crate::migrate::dirty_advice(.version))]
+    #[error("migration file `{}` (version {version}) failed half-way on an earlier run and is marked unfinished in `invect_migrations`: MySQL commits each DDL statement as it goes, so the statements before the failing one were applied and the rest were not. Nothing was applied now. Fix what made it fail, then {}", file.display(), dirty_advice(.version))]
     MigrationDirty {
         version: i64,
         file: std::path::PathBuf,
@@ -99,3 +107,66 @@ pub enum Error {
 
 /// `Result` with the runtime's [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Why a database could not be opened (the `problem` of [`Error::Connect`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ConnectProblem {
+    /// The connection string is empty or cannot be parsed.
+    Malformed,
+    /// The connection string's scheme is not one Invect knows.
+    UnknownScheme,
+    /// The configured `type` and the connection string disagree.
+    TypeMismatch,
+    /// The server cannot be reached: connection refused, unknown host, no route.
+    Unreachable,
+    /// The server (or a locked SQLite file) did not answer in time.
+    Timeout,
+    /// The server refused the login: wrong user or password, or no access.
+    LoginRefused,
+    /// The database named in the connection string does not exist.
+    MissingDatabase,
+    /// The SQLite file or its folder cannot be created, opened or written.
+    SqlitePath,
+    /// TLS with the server failed.
+    Tls,
+    /// Anything else the driver reported.
+    Other,
+}
+
+/// What went wrong with a credential or a key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum CredentialProblem {
+    /// No encryption key is configured.
+    NoKey,
+    /// A key is not base64 of exactly 32 bytes (or no randomness was available).
+    InvalidKey,
+    /// The row was encrypted with a key that is not configured.
+    WrongKey,
+    /// The ciphertext does not authenticate: altered, truncated or moved.
+    Tampered,
+    /// The stored value is not an envelope Invect can read.
+    Malformed,
+    /// No credential has that id.
+    NotFound,
+}
+
+/// `, line L, column C` (or `, line L`, or nothing) for an error message.
+fn position(line: &Option<usize>, column: &Option<usize>) -> String {
+    match (line, column) {
+        (Some(l), Some(c)) => format!(", line {l}, column {c}"),
+        (Some(l), None) => format!(", line {l}"),
+        _ => String::new(),
+    }
+}
+
+/// How to get past a migration marked unfinished on MySQL.
+pub(crate) fn dirty_advice(version: &i64) -> String {
+    format!(
+        "either run its remaining statements by hand and mark it done \
+         (`UPDATE {MIGRATIONS_TABLE} SET success = TRUE WHERE version = {version}`), \
+         or undo the statements that were applied and clear the mark \
+         (`DELETE FROM {MIGRATIONS_TABLE} WHERE version = {version}`); then run migrate again"
+    )
+}

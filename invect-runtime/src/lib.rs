@@ -19,33 +19,33 @@ extern crate self as invect_runtime;
 #[cfg(feature = "cli")]
 pub mod cli;
 mod config;
-mod conn;
-mod connect;
 pub mod core;
 pub mod credentials;
 mod db;
 mod diff;
+mod driver;
 mod error;
 mod executor;
 pub mod introspect;
 mod invect;
 pub mod migrate;
 mod plugin;
-mod prefix;
 mod push;
 pub mod query;
+mod redact;
+mod report;
 mod table;
+mod tables;
 pub mod value;
 mod verify;
 
-pub use config::{
-    DatabaseConfig, DatabaseType, InvectConfig, SchemaVerification, redact_connection_string,
-};
-pub use connect::{CONNECT_TIMEOUT, ConnectProblem, SQLITE_BUSY_TIMEOUT};
-pub use db::{Db, Pool, Tx};
-pub use diff::Drift;
-pub use error::{Error, Result};
-pub use executor::{Args, Executor, RowRef, Sql};
+pub use config::{DatabaseConfig, DatabaseType, InvectConfig, SchemaVerification};
+pub use db::{Db, Tx};
+pub use driver::{Args, CONNECT_TIMEOUT, Pool, RowRef, SQLITE_BUSY_TIMEOUT, Sql};
+pub use error::{ConnectProblem, CredentialProblem, Error, Result};
+pub use executor::Executor;
+pub use redact::redact_connection_string;
+pub use report::{Drift, VerifyReport};
 pub use invect::{DEFAULT_DATABASE_URL, Invect, InvectBuilder};
 pub use invect_macros::{InvectEnum, invect_table};
 pub use invect_schema as schema;
@@ -53,7 +53,7 @@ pub use plugin::{Plugin, merged_schema};
 pub use push::{Plan, PushReport, plan, push};
 pub use table::{Column, ColumnExt, Expr, Order, Ordered, Table, TableExtension, Text};
 pub use value::{InvectEnum, Value};
-pub use verify::{VerifyReport, verify};
+pub use verify::verify;
 
 /// `use invect_runtime::prelude::*;` brings the macro, the handle types and
 /// the types columns are declared with.

@@ -7,9 +7,10 @@ use std::collections::BTreeSet;
 use invect_schema::meta::{meta_table, meta_table_name, record_sql};
 use invect_schema::{Dialect, DialectKind, Schema, render_table};
 
-use crate::conn::{Conn, MYSQL_LOCK_NAME, MYSQL_LOCK_WAIT_SECS, PG_LOCK_KEY, mysql_lock_timeout};
 use crate::db::Db;
-use crate::diff::{Drift, diff};
+use crate::diff::diff;
+use crate::driver::Conn;
+use crate::report::Drift;
 use crate::error::{Error, Result};
 
 /// The statements a push would run, or why it cannot run.
@@ -47,61 +48,14 @@ pub async fn plan(db: &Db, schema: &Schema, prefix: &str) -> Result<Plan> {
 /// it, SQLite's write lock).
 pub async fn push(db: &Db, schema: &Schema, prefix: &str) -> Result<PushReport> {
     let mut conn = db.acquire().await?;
-    match conn.kind() {
-        DialectKind::Postgres => {
-            conn.execute("BEGIN").await?;
-            let lock = format!("SELECT pg_advisory_xact_lock({PG_LOCK_KEY})");
-            in_transaction(&mut conn, &lock, schema, prefix).await
-        }
-        DialectKind::Sqlite => {
-            conn.execute("BEGIN IMMEDIATE").await?;
-            in_transaction(&mut conn, "SELECT 1", schema, prefix).await
-        }
-        DialectKind::Mysql => {
-            let got = conn
-                .int(&format!(
-                    "SELECT GET_LOCK({MYSQL_LOCK_NAME}, {MYSQL_LOCK_WAIT_SECS})"
-                ))
-                .await?;
-            if got != Some(1) {
-                return Err(mysql_lock_timeout());
-            }
-            let result = apply(&mut conn, schema, prefix).await;
-            let released = conn
-                .execute(&format!("DO RELEASE_LOCK({MYSQL_LOCK_NAME})"))
-                .await;
-            if result.is_err() || released.is_err() {
-                // Never hand back a connection that may still hold the lock.
-                conn.close_on_drop();
-            }
-            let report = result?;
-            released?;
-            Ok(report)
-        }
-    }
-}
-
-async fn in_transaction(
-    conn: &mut Conn,
-    lock: &str,
-    schema: &Schema,
-    prefix: &str,
-) -> Result<PushReport> {
-    let result = async {
-        conn.execute(lock).await?;
-        apply(conn, schema, prefix).await
-    }
-    .await;
-    match result {
-        Ok(report) => {
-            conn.execute("COMMIT").await?;
-            Ok(report)
-        }
-        Err(e) => {
-            // The original error matters more than a failed rollback.
-            let _ = conn.execute("ROLLBACK").await;
-            Err(e)
-        }
+    if conn.driver().transactional_ddl() {
+        conn.begin_locked().await?;
+        let result = apply(&mut conn, schema, prefix).await;
+        conn.end_locked(result).await
+    } else {
+        conn.lock_session().await?;
+        let result = apply(&mut conn, schema, prefix).await;
+        conn.unlock_session(result).await
     }
 }
 

@@ -6,11 +6,11 @@ use std::marker::PhantomData;
 use invect_schema::statements::TableStatements;
 use invect_schema::{ColumnDef, Dialect, DialectKind, Extension, TableDef};
 
-use crate::executor::{Args, RowRef};
+use crate::driver::{Args, RowRef};
 use crate::value::{BindResult, Value};
 
 /// A table declared with `#[invect_table]`. Implemented by the macro; the
-/// query functions in [`crate::query`] work on any `Table`.
+/// query functions of the `query` module work on any `Table`.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not an Invect table",
     label = "not declared with #[invect_table]",

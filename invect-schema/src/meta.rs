@@ -10,6 +10,10 @@ use crate::model::{ColumnDef, ColumnType, DefaultValue, TableDef};
 /// The record table's name without a prefix.
 pub const META_TABLE: &str = "invect_schema_tables";
 
+/// The table in which sqlx's migrator records Invect's applied migrations
+/// (never prefixed: one history per database).
+pub const MIGRATIONS_TABLE: &str = "invect_migrations";
+
 /// The record table's name with the configured table prefix.
 pub fn meta_table_name(prefix: &str) -> String {
     format!("{prefix}{META_TABLE}")

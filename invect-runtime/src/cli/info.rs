@@ -3,7 +3,7 @@
 
 use invect_schema::Schema;
 
-use crate::config::redact_connection_string;
+use crate::redact::redact_connection_string;
 use crate::plugin::{Plugin, merged_schema};
 
 use super::failure::{Failure, Outcome};

@@ -133,7 +133,7 @@ fn require_existing_sqlite_file(settings: &Settings) -> Result<(), Failure> {
     if config.r#type != crate::DatabaseType::Sqlite {
         return Ok(()); // a mismatched connection string is reported by connect
     }
-    match crate::connect::sqlite_file(&config.connection_string) {
+    match config.sqlite_file() {
         Some(path) if !path.exists() => Err(Failure::new(format!(
             "database `{}`: there is no SQLite database at `{}`",
             config.id,

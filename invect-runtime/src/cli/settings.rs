@@ -158,8 +158,7 @@ impl Settings {
 /// (`file:`/`sqlite:` → SQLite, `postgres(ql)://` → PostgreSQL, `mysql://` /
 /// `mariadb://` → MySQL); errors name `id` and never show the password.
 pub fn database_config_from_url(url: &str, id: &str) -> Result<DatabaseConfig> {
-    let r#type = crate::connect::infer_type(id, url)?;
-    Ok(DatabaseConfig::new(r#type, url, id))
+    DatabaseConfig::from_url(url, id)
 }
 
 #[cfg(test)]

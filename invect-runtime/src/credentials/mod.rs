@@ -34,23 +34,7 @@ use crate::db::Db;
 use crate::error::{Error, Result};
 use crate::table::ColumnExt;
 
-/// What went wrong with a credential or a key.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum CredentialProblem {
-    /// No encryption key is configured.
-    NoKey,
-    /// A key is not base64 of exactly 32 bytes (or no randomness was available).
-    InvalidKey,
-    /// The row was encrypted with a key that is not configured.
-    WrongKey,
-    /// The ciphertext does not authenticate: altered, truncated or moved.
-    Tampered,
-    /// The stored value is not an envelope Invect can read.
-    Malformed,
-    /// No credential has that id.
-    NotFound,
-}
+pub use crate::error::CredentialProblem;
 
 pub(crate) fn credential_error(
     id: Option<&str>,

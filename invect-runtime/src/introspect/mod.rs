@@ -98,8 +98,8 @@ pub async fn introspect(db: &Db) -> Result<LiveSchema> {
 
 /// Reads the schema on one connection, inside whatever transaction it is in
 /// (push reads and writes under one lock and transaction).
-pub(crate) async fn introspect_conn(conn: &mut crate::conn::Conn) -> Result<LiveSchema> {
-    use crate::conn::Conn;
+pub(crate) async fn introspect_conn(conn: &mut crate::driver::Conn) -> Result<LiveSchema> {
+    use crate::driver::Conn;
     match conn {
         Conn::Sqlite(c) => sqlite::read(c).await,
         Conn::Postgres(c) => postgres::read(c).await,

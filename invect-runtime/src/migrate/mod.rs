@@ -30,25 +30,23 @@ use std::path::{Path, PathBuf};
 
 use invect_schema::{DialectKind, Schema, diff_schemas};
 use serde::{Deserialize, Serialize};
-use sqlx::Connection;
 use sqlx::migrate::{AppliedMigration, Migrate, MigrateError, Migrator};
 use sqlx::postgres::{PgDatabaseError, PgErrorPosition};
 
 mod files;
-mod lock;
 mod resume;
 
-use crate::db::{Db, Pool};
+use crate::db::Db;
+use crate::driver::driver;
 use crate::error::{Error, Result};
 use files::{
     description, file_name, io_error, latest_snapshot, migration_files, migration_name,
     migration_sql, next_version, read_snapshot, snapshot_path, snapshot_versions, write_files,
     write_snapshot,
 };
-use lock::{mysql_locked, pg_locked};
 
 /// The table in which sqlx's migrator records Invect's applied migrations.
-pub const MIGRATIONS_TABLE: &str = "invect_migrations";
+pub use invect_schema::meta::MIGRATIONS_TABLE;
 
 /// The folder, inside a dialect's folder, holding one snapshot per migration.
 pub const SNAPSHOT_DIR: &str = "snapshots";
@@ -230,32 +228,19 @@ async fn run_pending(db: &Db, root: &Path, record_only: bool) -> Result<Vec<i64>
         dir,
         kind: db.kind(),
     };
-    match db.pool() {
-        Pool::Sqlite(p) => {
-            // The immediate transaction is the lock (sqlx takes none on SQLite).
-            let mut conn = p.acquire().await?;
-            let mut tx = conn.begin_with("BEGIN IMMEDIATE").await?;
-            let applied = run.pending(&mut *tx).await?;
-            tx.commit().await?;
-            Ok(applied)
-        }
-        Pool::Postgres(p) => {
-            let mut conn = p.acquire().await?;
-            let result = pg_locked(&run, &mut conn).await;
-            if result.is_err() {
-                // Never hand back a connection that may still hold the lock.
-                conn.close_on_drop();
-            }
-            result
-        }
-        Pool::Mysql(_) => {
-            let mut conn = db.acquire().await?;
-            let result = mysql_locked(&run, &mut conn).await;
-            if result.is_err() {
-                conn.close_on_drop();
-            }
-            result
-        }
+    let mut conn = db.acquire().await?;
+    if conn.lock_session().await? {
+        let result = if conn.driver().transactional_ddl() {
+            run.pending(&mut conn).await
+        } else {
+            resume::pending(&run, &mut conn).await
+        };
+        conn.unlock_session(result).await
+    } else {
+        // No session lock (SQLite): one write transaction is the lock.
+        conn.begin_write().await?;
+        let result = run.pending(&mut conn).await;
+        conn.end_locked(result).await
     }
 }
 
@@ -304,9 +289,11 @@ impl Run {
         let MigrateError::ExecuteMigration(source, version) = e else {
             return self.error(e);
         };
-        let dirty = match self.kind {
-            DialectKind::Mysql => conn.dirty_version(MIGRATIONS_TABLE).await.ok().flatten(),
-            _ => None,
+        let driver = driver(self.kind);
+        // Only where DDL commits as it goes can a file be left half-applied.
+        let dirty = match driver.transactional_ddl() {
+            false => conn.dirty_version(MIGRATIONS_TABLE).await.ok().flatten(),
+            true => None,
         };
         let advice = if dirty == Some(version)
             && matches!(resume::written_by_invect(self, version), Ok(Some(_)))
@@ -317,7 +304,7 @@ impl Run {
                  Invect wrote this file, so once the cause is fixed the next `migrate` completes it"
             )
         } else {
-            failure_advice(self.kind, version, dirty == Some(version))
+            driver.migration_failure_advice(version, dirty == Some(version))
         };
         Error::MigrationFailed {
             version,
@@ -395,7 +382,7 @@ impl Run {
                 advice: format!(
                     "{}{}",
                     self.position(version, &source),
-                    failure_advice(self.kind, version, false)
+                    driver(self.kind).migration_failure_advice(version, false)
                 ),
                 source,
             },
@@ -424,38 +411,6 @@ fn without_sql(mut migrator: Migrator) -> Migrator {
         .collect();
     migrator.migrations = recorded.into();
     migrator
-}
-
-/// What to do after a migration failed, which depends on whether the
-/// dialect rolled it back, or (MySQL) left it `half_applied`.
-fn failure_advice(kind: DialectKind, version: i64, half_applied: bool) -> String {
-    match kind {
-        DialectKind::Mysql if half_applied => format!(
-            "MySQL commits each DDL statement as it goes, so the statements before the failing one \
-             stay applied and `{MIGRATIONS_TABLE}` marks version {version} unfinished; {}",
-            dirty_advice(&version)
-        ),
-        DialectKind::Mysql => "it failed before any of its statements was committed, so \
-                               nothing of it was applied (files before it in this run stay \
-                               applied); fix the cause and run migrate again"
-            .to_string(),
-        DialectKind::Sqlite => "the whole run was rolled back, nothing was applied; \
-                                fix the cause and run migrate again"
-            .to_string(),
-        DialectKind::Postgres => "it was rolled back (files before it in this run stay applied); \
-                                  fix the cause and run migrate again"
-            .to_string(),
-    }
-}
-
-/// How to get past a migration marked unfinished on MySQL.
-pub(crate) fn dirty_advice(version: &i64) -> String {
-    format!(
-        "either run its remaining statements by hand and mark it done \
-         (`UPDATE {MIGRATIONS_TABLE} SET success = TRUE WHERE version = {version}`), \
-         or undo the statements that were applied and clear the mark \
-         (`DELETE FROM {MIGRATIONS_TABLE} WHERE version = {version}`); then run migrate again"
-    )
 }
 
 /// sqlx's migrator over `dir`, recording in [`MIGRATIONS_TABLE`]; Invect
@@ -502,34 +457,10 @@ async fn recorded_versions(db: &Db, finished_only: bool) -> Result<Vec<i64>> {
     } else {
         "SELECT version FROM invect_migrations ORDER BY version"
     };
-    let exists = match db.kind() {
-        DialectKind::Sqlite => {
-            "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'invect_migrations'"
-        }
-        DialectKind::Postgres => {
-            "SELECT COUNT(*) FROM information_schema.tables \
-             WHERE table_schema = current_schema() AND table_name = 'invect_migrations'"
-        }
-        DialectKind::Mysql => {
-            "SELECT COUNT(*) FROM information_schema.tables \
-             WHERE table_schema = DATABASE() AND table_name = 'invect_migrations'"
-        }
-    };
-    macro_rules! read {
-        ($pool:expr) => {{
-            if sqlx::query_scalar::<_, i64>(exists)
-                .fetch_one($pool)
-                .await?
-                == 0
-            {
-                return Ok(Vec::new());
-            }
-            sqlx::query_scalar(select).fetch_all($pool).await?
-        }};
+    let mut conn = db.acquire().await?;
+    let exists = conn.driver().count_tables_sql(MIGRATIONS_TABLE);
+    if conn.int(&exists).await? == Some(0) {
+        return Ok(Vec::new());
     }
-    Ok(match db.pool() {
-        Pool::Sqlite(p) => read!(p),
-        Pool::Postgres(p) => read!(p),
-        Pool::Mysql(p) => read!(p),
-    })
+    conn.ints(select).await
 }

@@ -13,18 +13,17 @@ use super::{
     MIGRATIONS_TABLE, Run, Snapshot, file_name, io_error, migration_sql, read_snapshot,
     snapshot_path, snapshot_versions,
 };
-use crate::conn::Conn;
-use crate::error::{Error, Result};
+use crate::driver::Conn;
+use crate::error::Result;
 
 /// Completes an unfinished Invect-written migration, then applies what is
 /// pending; `conn` holds the migration lock. Returns the versions done.
-pub(super) async fn mysql_pending(run: &Run, conn: &mut Conn) -> Result<Vec<i64>> {
+pub(super) async fn pending(run: &Run, conn: &mut Conn) -> Result<Vec<i64>> {
     let mut done = Vec::new();
-    let my = mysql(conn)?;
-    my.ensure_migrations_table(MIGRATIONS_TABLE)
+    conn.ensure_migrations_table(MIGRATIONS_TABLE)
         .await
         .map_err(|e| run.error(e))?;
-    let dirty = my
+    let dirty = conn
         .dirty_version(MIGRATIONS_TABLE)
         .await
         .map_err(|e| run.error(e))?;
@@ -40,14 +39,8 @@ pub(super) async fn mysql_pending(run: &Run, conn: &mut Conn) -> Result<Vec<i64>
         tracing::info!(version, "completed a migration left unfinished");
         done.push(version);
     }
-    done.extend(run.pending(mysql(conn)?).await?);
+    done.extend(run.pending(conn).await?);
     Ok(done)
-}
-
-fn mysql(conn: &mut Conn) -> Result<&mut sqlx::MySqlConnection> {
-    conn.mysql().ok_or_else(|| {
-        Error::Lock("internal: a MySQL migration on another dialect's connection".into())
-    })
 }
 
 /// The snapshot `version` leads to, when its file is exactly what Invect

@@ -12,13 +12,22 @@ pub use write::{
 
 use invect_schema::{ColumnDef, Dialect};
 
+use std::sync::Arc;
+
+use crate::driver::Args;
 use crate::error::{Error, Result};
-use crate::executor::Args;
-use crate::table::Node;
+use crate::executor::Executor;
+use crate::table::{Node, Table};
+use crate::tables::Resolved;
 use crate::value::Value;
 
 /// Builds SQL text and its arguments together so placeholders and values
 /// can never get out of step. Only schema identifiers go into the text.
+/// Table `T` as executor `e` sees it (under its database's prefix).
+pub(crate) fn resolve<T: Table>(e: &impl Executor) -> Arc<Resolved> {
+    e.tables().resolve::<T>(e.kind())
+}
+
 pub(crate) struct SqlWriter {
     pub sql: String,
     pub args: Args,
@@ -32,7 +41,7 @@ impl SqlWriter {
     pub fn new(e: &impl crate::Executor, table: &'static str, base: &str) -> Self {
         let d = e.kind().dialect();
         SqlWriter {
-            prefix: e.table_prefix().cloned(),
+            prefix: e.tables().prefix().map(Into::into),
             sql: base.to_string(),
             args: Args::new(d.kind()),
             d,

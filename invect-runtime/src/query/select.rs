@@ -6,12 +6,11 @@ use std::task::{Context, Poll};
 
 use futures_core::Stream;
 use futures_core::stream::BoxStream;
-use sqlx::{AssertSqlSafe, SqlSafeStr};
-
-use super::SqlWriter;
-use crate::db::{Db, Pool};
+use super::{SqlWriter, resolve};
+use crate::db::Db;
+use crate::driver::RowRef;
 use crate::error::{Error, Result};
-use crate::executor::{Args, Executor, RowRef};
+use crate::executor::Executor;
 use crate::table::{Expr, Node, Order, Table};
 
 /// A query over table `T`'s rows, run by `all`, `one` or `count`.
@@ -116,7 +115,7 @@ impl<T: Table> Select<T> {
         let mut w = SqlWriter::new(
             &e,
             T::NAME,
-            crate::prefix::resolve::<T>(&e).statements.count,
+            &resolve::<T>(&e).statements.count,
         );
         w.filter(&self.filter)?;
         let n = e
@@ -126,7 +125,7 @@ impl<T: Table> Select<T> {
     }
 
     fn render(&self, e: &impl Executor, limit_override: Option<u64>) -> Result<SqlWriter> {
-        let mut w = SqlWriter::new(e, T::NAME, crate::prefix::resolve::<T>(e).statements.select);
+        let mut w = SqlWriter::new(e, T::NAME, &resolve::<T>(e).statements.select);
         w.filter(&self.filter)?;
         for (i, (col, desc)) in self.order.iter().enumerate() {
             w.push(if i == 0 { " ORDER BY " } else { ", " });
@@ -181,22 +180,9 @@ impl<T> std::fmt::Debug for RowStream<'_, T> {
 
 impl<'a, T: Table> RowStream<'a, T> {
     fn open(db: &'a Db, w: SqlWriter) -> Self {
-        let sql = AssertSqlSafe(w.sql).into_sql_str();
-        let rows = match (&db.pool, w.args) {
-            (Pool::Sqlite(p), Args::Sqlite(a)) => sqlx::query_with(sql, a)
-                .try_map(|r| T::decode(RowRef::Sqlite(&r)))
-                .fetch(p),
-            (Pool::Postgres(p), Args::Postgres(a)) => sqlx::query_with(sql, a)
-                .try_map(|r| T::decode(RowRef::Postgres(&r)))
-                .fetch(p),
-            (Pool::Mysql(p), Args::Mysql(a)) => sqlx::query_with(sql, a)
-                .try_map(|r| T::decode(RowRef::Mysql(&r)))
-                .fetch(p),
-            _ => {
-                return Self::failed(Error::Database(sqlx::Error::Protocol(
-                    "arguments built for another dialect".into(),
-                )));
-            }
+        let rows = match db.pool.fetch(w.sql.into(), w.args, |r| T::decode(r)) {
+            Ok(rows) => rows,
+            Err(e) => return Self::failed(e),
         };
         RowStream {
             rows: Some(rows),

@@ -1,16 +1,14 @@
 //! insert, insert_many, find, update, delete, and their filtered forms.
 
-use std::any::TypeId;
-use std::collections::HashMap;
 use std::marker::PhantomData;
-use std::sync::{Arc, Mutex, OnceLock};
 
 use invect_schema::statements::insert_values;
-use invect_schema::{DialectKind, TableDef};
+use invect_schema::TableDef;
 
-use super::{SqlWriter, bind_error};
+use super::{SqlWriter, bind_error, resolve};
 use crate::error::{Error, Result};
-use crate::executor::{Args, Executor, Sql};
+use crate::driver::{Args, Sql, chunk_rows};
+use crate::executor::Executor;
 use crate::table::{Column, Expr, Node, Table, TableExtension};
 use crate::value::Value;
 
@@ -19,48 +17,19 @@ pub async fn insert<T: Table>(mut e: impl Executor, mut new: T::New) -> Result<T
     let kind = e.kind();
     let d = kind.dialect();
     T::prepare_new(&mut new, d);
-    let st = crate::prefix::resolve::<T>(&e).statements;
+    let st = &resolve::<T>(&e).statements;
     let mut args = Args::new(kind);
     T::bind_new(&new, &mut args).map_err(bind_error::<T>)?;
     if d.has_returning() {
-        let row = e.fetch_optional(st.insert.into(), args, T::decode).await?;
+        let row = e.fetch_optional((&st.insert).into(), args, T::decode).await?;
         return row.ok_or(Error::NotFound { table: T::NAME });
     }
-    e.execute(st.insert.into(), args).await?;
+    e.execute((&st.insert).into(), args).await?;
     let key = T::new_key(&new).ok_or(Error::NotFound { table: T::NAME })?;
     let mut args = Args::new(kind);
     T::bind_key(&key, &mut args).map_err(bind_error::<T>)?;
-    let row = e.fetch_optional(st.find.into(), args, T::decode).await?;
+    let row = e.fetch_optional((&st.find).into(), args, T::decode).await?;
     row.ok_or(Error::NotFound { table: T::NAME })
-}
-
-/// Most parameters one statement may bind, per dialect.
-fn max_params(kind: DialectKind) -> usize {
-    match kind {
-        DialectKind::Sqlite => 32_766,
-        DialectKind::Postgres | DialectKind::Mysql => 65_535,
-    }
-}
-
-/// Parameters per multi-row `INSERT` that insert fastest, per dialect, as
-/// measured by `benches/` (20,000 `node_executions` rows of 12 columns,
-/// see `benches/RESULTS.md`): SQLite gains from few, large statements;
-/// PostgreSQL plans every execution of a long VALUES list, so ~100 rows win.
-fn chunk_params(kind: DialectKind) -> usize {
-    match kind {
-        DialectKind::Sqlite => 24_000,
-        DialectKind::Postgres => 1_200,
-        DialectKind::Mysql => 6_000,
-    }
-}
-
-/// Rows per multi-row `INSERT`: the dialect's best size, always within its
-/// parameter limit, at least one.
-pub(crate) fn chunk_rows(kind: DialectKind, columns: usize) -> usize {
-    let columns = columns.max(1);
-    (chunk_params(kind) / columns)
-        .min(max_params(kind) / columns)
-        .max(1)
 }
 
 /// Inserts many rows with multi-row `INSERT`s, chunked below the dialect's
@@ -93,7 +62,8 @@ async fn insert_chunks<T: Table>(
 ) -> Result<u64> {
     let kind = e.kind();
     let d = kind.dialect();
-    let table = crate::prefix::resolve::<T>(e).def;
+    let resolved = resolve::<T>(&*e);
+    let table = &resolved.def;
     let per_chunk = chunk_rows(kind, table.columns.len());
     let mut chunk: Vec<T::New> = Vec::with_capacity(per_chunk);
     let mut total = 0;
@@ -103,10 +73,14 @@ async fn insert_chunks<T: Table>(
         if chunk.is_empty() {
             return Ok(total);
         }
+        // A full chunk's statement is made once per handle, so a large
+        // insert_many neither rebuilds nor copies it for every chunk.
         let sql: Sql = if chunk.len() == per_chunk {
-            Sql::Borrowed(full_chunk_sql::<T>(e, table, per_chunk))
+            e.tables()
+                .chunk::<T>(per_chunk, || chunk_sql(d, table, per_chunk))
+                .into()
         } else {
-            Sql::Owned(chunk_sql(d, table, chunk.len()))
+            chunk_sql(d, table, chunk.len()).into()
         };
         let mut args = Args::new(kind);
         for new in chunk.iter_mut() {
@@ -132,30 +106,13 @@ fn chunk_sql(d: &dyn invect_schema::Dialect, table: &TableDef, rows: usize) -> S
     sql
 }
 
-/// The statement of a full chunk, built once per table, dialect and prefix
-/// and kept for the life of the process (like the prefixed statements), so
-/// a large `insert_many` neither rebuilds nor copies it for every chunk.
-fn full_chunk_sql<T: Table>(e: &impl Executor, table: &TableDef, rows: usize) -> &'static str {
-    type Key = (TypeId, DialectKind, Option<Arc<str>>, usize);
-    static CACHE: OnceLock<Mutex<HashMap<Key, &'static str>>> = OnceLock::new();
-    let kind = e.kind();
-    let key = (TypeId::of::<T>(), kind, e.table_prefix().cloned(), rows);
-    // A poisoned lock only means another thread panicked mid-insert; the map is still usable.
-    let mut map = CACHE
-        .get_or_init(Default::default)
-        .lock()
-        .unwrap_or_else(|p| p.into_inner());
-    map.entry(key)
-        .or_insert_with(|| Box::leak(chunk_sql(kind.dialect(), table, rows).into_boxed_str()))
-}
-
 /// The row with primary key `key`, if there is one.
 pub async fn find<T: Table>(mut e: impl Executor, key: &T::Key) -> Result<Option<T>> {
     let kind = e.kind();
     let mut args = Args::new(kind);
     T::bind_key(key, &mut args).map_err(bind_error::<T>)?;
     e.fetch_optional(
-        crate::prefix::resolve::<T>(&e).statements.find.into(),
+        (&resolve::<T>(&e).statements.find).into(),
         args,
         T::decode,
     )
@@ -169,7 +126,7 @@ pub async fn update<T: Table>(mut e: impl Executor, row: &T) -> Result<u64> {
     let mut args = Args::new(kind);
     row.bind_update(&mut args).map_err(bind_error::<T>)?;
     e.execute(
-        crate::prefix::resolve::<T>(&e).statements.update.into(),
+        (&resolve::<T>(&e).statements.update).into(),
         args,
     )
     .await
@@ -181,7 +138,7 @@ pub async fn delete<T: Table>(mut e: impl Executor, key: &T::Key) -> Result<u64>
     let mut args = Args::new(kind);
     T::bind_key(key, &mut args).map_err(bind_error::<T>)?;
     e.execute(
-        crate::prefix::resolve::<T>(&e).statements.delete.into(),
+        (&resolve::<T>(&e).statements.delete).into(),
         args,
     )
     .await
@@ -191,7 +148,7 @@ pub async fn delete<T: Table>(mut e: impl Executor, key: &T::Key) -> Result<u64>
 pub async fn delete_where<T: Table>(mut e: impl Executor, filter: Expr<T>) -> Result<u64> {
     let kind = e.kind();
     let d = kind.dialect();
-    let table = crate::prefix::resolve::<T>(&e).def;
+    let table = &resolve::<T>(&e).def;
     let mut w = SqlWriter::new(
         &e,
         T::NAME,
@@ -241,7 +198,7 @@ impl<T: Table> UpdateWhere<T> {
         }
         let kind = e.kind();
         let d = kind.dialect();
-        let table = crate::prefix::resolve::<T>(&e).def;
+        let table = &resolve::<T>(&e).def;
         let mut w = SqlWriter::new(
             &e,
             T::NAME,
@@ -280,7 +237,7 @@ pub async fn extension_get<X: TableExtension>(
 ) -> Result<Option<X>> {
     let kind = e.kind();
     let d = kind.dialect();
-    let target = crate::prefix::resolve::<X::Target>(&e).def;
+    let target = &resolve::<X::Target>(&e).def;
     let cols: Vec<String> = X::EXTENSION
         .columns
         .iter()
@@ -306,7 +263,7 @@ pub async fn extension_set<X: TableExtension>(
 ) -> Result<u64> {
     let kind = e.kind();
     let d = kind.dialect();
-    let target = crate::prefix::resolve::<X::Target>(&e).def;
+    let target = &resolve::<X::Target>(&e).def;
     let cols: Vec<&invect_schema::ColumnDef> = X::EXTENSION.columns.iter().collect();
     let sets = invect_schema::statements::assignments(d, &cols, 1);
     let sql = format!(

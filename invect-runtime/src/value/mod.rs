@@ -14,8 +14,7 @@ pub use sqlite::SqliteValue;
 
 use chrono::{DateTime, SubsecRound, Utc};
 
-/// The error type sqlx uses for encoding failures.
-pub type BoxDynError = Box<dyn std::error::Error + Send + Sync + 'static>;
+pub use crate::error::BoxDynError;
 
 /// A Rust type that can be a column value on every dialect.
 pub trait Value: SqliteValue + PgValue + MySqlValue + Send + Sync {}

@@ -1,0 +1,229 @@
+//! Statements on sqlx's per-dialect types: bound arguments, result rows, and
+//! the mechanical dispatch of one statement to the pool or transaction of the
+//! dialect at hand. No behaviour differs here; that is the [`Driver`](super::Driver)'s.
+
+use std::sync::Arc;
+
+use futures_core::stream::BoxStream;
+use invect_schema::DialectKind;
+use sqlx::mysql::{MySqlArguments, MySqlRow};
+use sqlx::postgres::{PgArguments, PgRow};
+use sqlx::sqlite::{SqliteArguments, SqliteRow};
+use sqlx::{AssertSqlSafe, SqlSafeStr, SqlStr};
+
+use super::pool::{Pool, TxConn};
+use crate::error::{Error, Result};
+use crate::value::{BindResult, Value};
+
+/// SQL text built from schema identifiers and placeholders only, never from
+/// values (those are always bound). Cheap to clone: static or shared text.
+#[derive(Debug, Clone)]
+pub struct Sql(SqlStr);
+
+impl Sql {
+    /// The text.
+    pub fn as_str(&self) -> &str {
+        self.0.as_str()
+    }
+}
+
+impl From<&'static str> for Sql {
+    fn from(s: &'static str) -> Sql {
+        Sql(s.into_sql_str())
+    }
+}
+
+impl From<String> for Sql {
+    fn from(s: String) -> Sql {
+        Sql(AssertSqlSafe(s).into_sql_str())
+    }
+}
+
+impl From<Arc<str>> for Sql {
+    fn from(s: Arc<str>) -> Sql {
+        Sql(AssertSqlSafe(s).into_sql_str())
+    }
+}
+
+impl From<&Arc<str>> for Sql {
+    fn from(s: &Arc<str>) -> Sql {
+        Sql::from(s.clone())
+    }
+}
+
+/// Bound parameters for one statement, in the executor's dialect.
+#[derive(Debug)]
+pub enum Args {
+    Sqlite(SqliteArguments),
+    Postgres(PgArguments),
+    Mysql(MySqlArguments),
+}
+
+impl Args {
+    /// Empty arguments for `kind`.
+    pub fn new(kind: DialectKind) -> Args {
+        match kind {
+            DialectKind::Sqlite => Args::Sqlite(SqliteArguments::default()),
+            DialectKind::Postgres => Args::Postgres(PgArguments::default()),
+            DialectKind::Mysql => Args::Mysql(MySqlArguments::default()),
+        }
+    }
+
+    /// Binds the next parameter.
+    pub fn push<V: Value + ?Sized>(&mut self, v: &V) -> BindResult {
+        match self {
+            Args::Sqlite(a) => v.bind_sqlite(a),
+            Args::Postgres(a) => v.bind_pg(a),
+            Args::Mysql(a) => v.bind_mysql(a),
+        }
+    }
+}
+
+/// One result row, in the executor's dialect.
+#[derive(Debug, Clone, Copy)]
+pub enum RowRef<'r> {
+    Sqlite(&'r SqliteRow),
+    Postgres(&'r PgRow),
+    Mysql(&'r MySqlRow),
+}
+
+impl RowRef<'_> {
+    /// Decodes column `i` (0-based, in select order).
+    pub fn get<V: Value>(&self, i: usize) -> Result<V, sqlx::Error> {
+        match self {
+            RowRef::Sqlite(r) => V::decode_sqlite(r, i),
+            RowRef::Postgres(r) => V::decode_pg(r, i),
+            RowRef::Mysql(r) => V::decode_mysql(r, i),
+        }
+    }
+}
+
+/// The error for arguments of one dialect sent to another (they are built
+/// from the executor's own `kind()`, so this is a bug, not a user mistake).
+fn mismatch() -> Error {
+    Error::Database(sqlx::Error::Protocol(
+        "arguments built for another dialect".into(),
+    ))
+}
+
+/// One dialect's arm of a statement: `$c` is the sqlx executor, `$row!(r)`
+/// wraps a row of that dialect.
+macro_rules! dispatch {
+    ($conn:expr, $args:expr, $enum:ident, |$x:ident| $exec:expr, |$c:ident, $a:ident, $row:ident| $body:expr) => {
+        match ($conn, $args) {
+            ($enum::Sqlite($x), Args::Sqlite($a)) => {
+                let $c = $exec;
+                #[allow(unused_macros)]
+                macro_rules! $row {
+                    ($r:expr) => {
+                        RowRef::Sqlite($r)
+                    };
+                }
+                $body
+            }
+            ($enum::Postgres($x), Args::Postgres($a)) => {
+                let $c = $exec;
+                #[allow(unused_macros)]
+                macro_rules! $row {
+                    ($r:expr) => {
+                        RowRef::Postgres($r)
+                    };
+                }
+                $body
+            }
+            ($enum::Mysql($x), Args::Mysql($a)) => {
+                let $c = $exec;
+                #[allow(unused_macros)]
+                macro_rules! $row {
+                    ($r:expr) => {
+                        RowRef::Mysql($r)
+                    };
+                }
+                $body
+            }
+            _ => Err(mismatch()),
+        }
+    };
+}
+
+/// `execute`, `fetch_all` and `fetch_optional` on a [`Pool`] or a [`TxConn`].
+macro_rules! impl_statements {
+    ($ty:ty, $recv:ty, $enum:ident, |$x:ident| $exec:expr) => {
+        impl $ty {
+            /// Runs a statement and returns the number of rows it affected.
+            pub(crate) async fn execute(self: $recv, sql: Sql, args: Args) -> Result<u64> {
+                dispatch!(self, args, $enum, |$x| $exec, |c, a, _row| {
+                    Ok(sqlx::query_with(sql.0, a).execute(c).await?.rows_affected())
+                })
+            }
+
+            /// Runs a query and decodes every row with `decode`.
+            pub(crate) async fn fetch_all<T, F>(
+                self: $recv,
+                sql: Sql,
+                args: Args,
+                decode: F,
+            ) -> Result<Vec<T>>
+            where
+                T: Send + Unpin,
+                F: Fn(RowRef<'_>) -> Result<T, sqlx::Error> + Send + Sync,
+            {
+                dispatch!(self, args, $enum, |$x| $exec, |c, a, row| {
+                    Ok(sqlx::query_with(sql.0, a)
+                        .try_map(|r| decode(row!(&r)))
+                        .fetch_all(c)
+                        .await?)
+                })
+            }
+
+            /// Runs a query and decodes the first row, if any.
+            pub(crate) async fn fetch_optional<T, F>(
+                self: $recv,
+                sql: Sql,
+                args: Args,
+                decode: F,
+            ) -> Result<Option<T>>
+            where
+                T: Send + Unpin,
+                F: Fn(RowRef<'_>) -> Result<T, sqlx::Error> + Send + Sync,
+            {
+                dispatch!(self, args, $enum, |$x| $exec, |c, a, row| {
+                    Ok(sqlx::query_with(sql.0, a)
+                        .try_map(|r| decode(row!(&r)))
+                        .fetch_optional(c)
+                        .await?)
+                })
+            }
+        }
+    };
+}
+
+impl_statements!(Pool, &Self, Pool, |p| p);
+impl_statements!(TxConn, &mut Self, TxConn, |t| &mut **t);
+
+impl Pool {
+    /// Runs a query and yields its rows as the database sends them.
+    pub(crate) fn fetch<'a, T, F>(
+        &'a self,
+        sql: Sql,
+        args: Args,
+        decode: F,
+    ) -> Result<BoxStream<'a, std::result::Result<T, sqlx::Error>>>
+    where
+        T: Send + Unpin + 'a,
+        F: Fn(RowRef<'_>) -> Result<T, sqlx::Error> + Send + Sync + 'a,
+    {
+        Ok(match (self, args) {
+            (Pool::Sqlite(p), Args::Sqlite(a)) => sqlx::query_with(sql.0, a)
+                .try_map(move |r| decode(RowRef::Sqlite(&r)))
+                .fetch(p),
+            (Pool::Postgres(p), Args::Postgres(a)) => sqlx::query_with(sql.0, a)
+                .try_map(move |r| decode(RowRef::Postgres(&r)))
+                .fetch(p),
+            (Pool::Mysql(p), Args::Mysql(a)) => sqlx::query_with(sql.0, a)
+                .try_map(move |r| decode(RowRef::Mysql(&r)))
+                .fetch(p),
+            _ => return Err(mismatch()),
+        })
+    }
+}

@@ -1,0 +1,115 @@
+//! The driver layer: everything that touches sqlx's per-dialect types, and
+//! the one place where a dialect's run-time behaviour is written down.
+//!
+//! - [`Driver`] (this file) is the behaviour: one unit struct per dialect in
+//!   `sqlite.rs`, `postgres.rs`, `mysql.rs`, each overriding only what differs
+//!   from the defaults here: the lock, read-only and write transactions,
+//!   parameter limits and chunk sizes, failure advice, catalog queries that are
+//!   not introspection. Code outside the driver asks [`driver`] for it instead
+//!   of matching on a dialect.
+//! - `pool.rs`, `conn.rs`, `exec.rs` dispatch statements to sqlx's types
+//!   (mechanically: the same call on each), `lock.rs` builds the shared lock
+//!   from the driver's SQL.
+//! - `url.rs` reads a connection string once into a [`Target`]; `connect.rs`
+//!   opens a pool for it with failures in words, the per-dialect files do
+//!   the dialect's part.
+
+mod conn;
+mod connect;
+mod exec;
+mod failure;
+mod lock;
+mod mysql;
+mod pool;
+mod postgres;
+mod sqlite;
+mod url;
+
+use invect_schema::DialectKind;
+
+pub(crate) use conn::Conn;
+pub(crate) use connect::connect_pool;
+pub use connect::CONNECT_TIMEOUT;
+pub use exec::{Args, RowRef, Sql};
+pub(crate) use lock::SessionLock;
+pub use pool::Pool;
+pub(crate) use pool::TxConn;
+pub use sqlite::SQLITE_BUSY_TIMEOUT;
+
+/// What one dialect does differently at run time. The defaults are what
+/// PostgreSQL and MySQL share; each dialect overrides only what differs.
+pub(crate) trait Driver: Sync {
+    /// Starts a read-only transaction whose reads all see one snapshot.
+    fn begin_read(&self) -> &'static str;
+
+    /// Starts a transaction that will write.
+    fn begin_write(&self) -> &'static str {
+        "BEGIN"
+    }
+
+    /// Whether DDL is transactional (all or nothing); MySQL commits each
+    /// DDL statement as it goes, so its work must be re-runnable instead.
+    fn transactional_ddl(&self) -> bool {
+        true
+    }
+
+    /// Takes the database's lock inside a write transaction, held until it
+    /// ends; `None` where the write transaction itself is the lock.
+    fn transaction_lock(&self) -> Option<String> {
+        None
+    }
+
+    /// The database's lock held by a session across several transactions;
+    /// `None` where only a write transaction can hold it.
+    fn session_lock(&self) -> Option<SessionLock> {
+        None
+    }
+
+    /// Most parameters one statement may bind.
+    fn max_params(&self) -> usize {
+        65_535
+    }
+
+    /// Parameters per multi-row `INSERT` that insert fastest, as measured by
+    /// `benches/` (20,000 `node_executions` rows of 12 columns, see
+    /// `benches/RESULTS.md`).
+    fn chunk_params(&self) -> usize;
+
+    /// What to do after migration `version` failed: what the dialect kept of
+    /// it (MySQL may have `half_applied` it) and how to go on.
+    fn migration_failure_advice(&self, version: i64, half_applied: bool) -> String;
+
+    /// `SELECT COUNT(*)` of tables named `table` in the current database
+    /// (`table` is a fixed identifier, never user input).
+    fn count_tables_sql(&self, table: &str) -> String {
+        format!(
+            "SELECT COUNT(*) FROM information_schema.tables \
+             WHERE table_schema = {} AND table_name = '{table}'",
+            self.current_schema()
+        )
+    }
+
+    /// The SQL naming the schema unqualified tables live in.
+    fn current_schema(&self) -> &'static str {
+        "current_schema()"
+    }
+}
+
+/// The behaviour of dialect `kind`.
+pub(crate) fn driver(kind: DialectKind) -> &'static dyn Driver {
+    match kind {
+        DialectKind::Sqlite => &sqlite::Sqlite,
+        DialectKind::Postgres => &postgres::Postgres,
+        DialectKind::Mysql => &mysql::Mysql,
+    }
+}
+
+/// Rows per multi-row `INSERT` of `columns` columns: the dialect's best
+/// size, always within its parameter limit, at least one.
+pub(crate) fn chunk_rows(kind: DialectKind, columns: usize) -> usize {
+    let d = driver(kind);
+    let columns = columns.max(1);
+    (d.chunk_params() / columns)
+        .min(d.max_params() / columns)
+        .max(1)
+}

@@ -1,0 +1,101 @@
+//! MySQL (and MariaDB): what it does differently at run time, and opening a
+//! pool (UTC sessions in strict SQL mode).
+
+use std::str::FromStr;
+
+use invect_schema::meta::MIGRATIONS_TABLE;
+use sqlx::mysql::MySqlConnectOptions;
+use sqlx::{ConnectOptions, Connection, MySql};
+
+use super::failure::{Ctx, Server, probe, server_error};
+use super::lock::LOCK_WAIT_SECS;
+use super::pool::{Pool, pool_options};
+use super::{Driver, SessionLock};
+use crate::config::DatabaseType;
+use crate::error::{Result, dirty_advice};
+
+/// The `GET_LOCK` name of the current database, shared by push and migrate
+/// (`invect_` and the MD5 of the database name: 39 characters, under
+/// MySQL's limit of 64).
+const LOCK_NAME: &str = "CONCAT('invect_', MD5(DATABASE()))";
+
+/// Adds strict mode to whatever SQL mode the server gives the session.
+const STRICT_MODE: &str =
+    "SET SESSION sql_mode = CONCAT_WS(',', @@SESSION.sql_mode, 'STRICT_ALL_TABLES')";
+
+/// MySQL: DDL commits as it goes; `GET_LOCK` is the lock.
+#[derive(Debug)]
+pub(crate) struct Mysql;
+
+impl Driver for Mysql {
+    fn begin_read(&self) -> &'static str {
+        "START TRANSACTION READ ONLY"
+    }
+
+    fn transactional_ddl(&self) -> bool {
+        false
+    }
+
+    /// sqlx's own MySQL lock asks for an infinite wait with `-1`, which
+    /// MariaDB answers with NULL, taking no lock: this one waits a bounded time.
+    fn session_lock(&self) -> Option<SessionLock> {
+        Some(SessionLock {
+            acquire: format!("SELECT GET_LOCK({LOCK_NAME}, {LOCK_WAIT_SECS})"),
+            release: format!("DO RELEASE_LOCK({LOCK_NAME})"),
+        })
+    }
+
+    fn chunk_params(&self) -> usize {
+        6_000
+    }
+
+    fn migration_failure_advice(&self, version: i64, half_applied: bool) -> String {
+        if half_applied {
+            format!(
+                "MySQL commits each DDL statement as it goes, so the statements before the failing one \
+                 stay applied and `{MIGRATIONS_TABLE}` marks version {version} unfinished; {}",
+                dirty_advice(&version)
+            )
+        } else {
+            "it failed before any of its statements was committed, so nothing of it was applied \
+             (files before it in this run stay applied); fix the cause and run migrate again"
+                .to_string()
+        }
+    }
+
+    fn current_schema(&self) -> &'static str {
+        "DATABASE()"
+    }
+}
+
+pub(super) async fn connect_mysql(ctx: &Ctx, source: &str) -> Result<Pool> {
+    let opts = MySqlConnectOptions::from_str(source)
+        .map_err(|e| ctx.malformed(DatabaseType::Mysql, &e))?
+        .timezone(Some("+00:00".to_string()));
+    let server = Server {
+        r#type: DatabaseType::Mysql,
+        address: match opts.get_socket() {
+            Some(socket) => socket.display().to_string(),
+            None => format!("{}:{}", opts.get_host(), opts.get_port()),
+        },
+        user: opts.get_username().to_string(),
+        database: opts.get_database().map(str::to_string),
+    };
+    let mut conn = probe(ctx, &server, opts.connect()).await?;
+    let strict = sqlx::Executor::execute(&mut conn, STRICT_MODE).await;
+    let _ = conn.close().await;
+    strict.map_err(|e| server_error(ctx, &server, e))?;
+    let pool = pool_options::<MySql>()
+        .after_connect(|conn, _| {
+            Box::pin(async move {
+                // Strict mode: an oversized or invalid value is an error, never silently cut.
+                sqlx::Executor::execute(&mut *conn, STRICT_MODE).await?;
+                Ok(())
+            })
+        })
+        .connect_with(opts)
+        .await
+        .map_err(|e| server_error(ctx, &server, e))?;
+    Ok(Pool::Mysql(pool))
+}
+

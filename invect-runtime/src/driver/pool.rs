@@ -1,0 +1,117 @@
+//! The pool and the transaction of each dialect, and what every dialect does
+//! alike with them (take a connection, begin, commit, close).
+
+use invect_schema::DialectKind;
+use sqlx::mysql::MySqlPool;
+use sqlx::postgres::PgPool;
+use sqlx::sqlite::SqlitePool;
+use sqlx::{MySql, Postgres, Sqlite, Transaction};
+
+use super::conn::Conn;
+use crate::error::Result;
+
+/// The pool of one dialect.
+#[derive(Debug, Clone)]
+pub enum Pool {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+    Mysql(MySqlPool),
+}
+
+/// The transaction of one dialect.
+#[derive(Debug)]
+pub(crate) enum TxConn {
+    Sqlite(Transaction<'static, Sqlite>),
+    Postgres(Transaction<'static, Postgres>),
+    Mysql(Transaction<'static, MySql>),
+}
+
+impl Pool {
+    /// Which dialect this pool speaks.
+    pub fn kind(&self) -> DialectKind {
+        match self {
+            Pool::Sqlite(_) => DialectKind::Sqlite,
+            Pool::Postgres(_) => DialectKind::Postgres,
+            Pool::Mysql(_) => DialectKind::Mysql,
+        }
+    }
+
+    /// Takes one connection from the pool.
+    pub(crate) async fn acquire(&self) -> Result<Conn> {
+        Ok(match self {
+            Pool::Sqlite(p) => Conn::Sqlite(p.acquire().await?),
+            Pool::Postgres(p) => Conn::Postgres(p.acquire().await?),
+            Pool::Mysql(p) => Conn::Mysql(p.acquire().await?),
+        })
+    }
+
+    /// Starts a transaction with the dialect's `BEGIN`.
+    pub(crate) async fn begin(&self) -> Result<TxConn> {
+        Ok(match self {
+            Pool::Sqlite(p) => TxConn::Sqlite(p.begin().await?),
+            Pool::Postgres(p) => TxConn::Postgres(p.begin().await?),
+            Pool::Mysql(p) => TxConn::Mysql(p.begin().await?),
+        })
+    }
+
+    /// Closes every connection of the pool.
+    pub(crate) async fn close(&self) {
+        match self {
+            Pool::Sqlite(p) => p.close().await,
+            Pool::Postgres(p) => p.close().await,
+            Pool::Mysql(p) => p.close().await,
+        }
+    }
+}
+
+impl TxConn {
+    /// Which dialect this transaction speaks.
+    pub(crate) fn kind(&self) -> DialectKind {
+        match self {
+            TxConn::Sqlite(_) => DialectKind::Sqlite,
+            TxConn::Postgres(_) => DialectKind::Postgres,
+            TxConn::Mysql(_) => DialectKind::Mysql,
+        }
+    }
+
+    /// Makes every change of the transaction permanent.
+    pub(crate) async fn commit(self) -> Result<()> {
+        match self {
+            TxConn::Sqlite(t) => t.commit().await?,
+            TxConn::Postgres(t) => t.commit().await?,
+            TxConn::Mysql(t) => t.commit().await?,
+        }
+        Ok(())
+    }
+
+    /// Discards every change of the transaction.
+    pub(crate) async fn rollback(self) -> Result<()> {
+        match self {
+            TxConn::Sqlite(t) => t.rollback().await?,
+            TxConn::Postgres(t) => t.rollback().await?,
+            TxConn::Mysql(t) => t.rollback().await?,
+        }
+        Ok(())
+    }
+}
+
+impl From<SqlitePool> for Pool {
+    fn from(p: SqlitePool) -> Pool {
+        Pool::Sqlite(p)
+    }
+}
+impl From<PgPool> for Pool {
+    fn from(p: PgPool) -> Pool {
+        Pool::Postgres(p)
+    }
+}
+impl From<MySqlPool> for Pool {
+    fn from(p: MySqlPool) -> Pool {
+        Pool::Mysql(p)
+    }
+}
+
+/// The pool settings every dialect starts from.
+pub(crate) fn pool_options<DB: sqlx::Database>() -> sqlx::pool::PoolOptions<DB> {
+    sqlx::pool::PoolOptions::new().acquire_timeout(std::time::Duration::from_secs(10))
+}

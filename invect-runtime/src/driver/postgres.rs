@@ -1,0 +1,81 @@
+//! PostgreSQL: what it does differently at run time, and opening a pool.
+
+use std::str::FromStr;
+
+use sqlx::postgres::PgConnectOptions;
+use sqlx::{ConnectOptions, Connection, Postgres as SqlxPostgres};
+
+use super::failure::{Ctx, Server, probe, server_error};
+use super::pool::{Pool, pool_options};
+use super::{Driver, SessionLock};
+use crate::config::DatabaseType;
+use crate::error::Result;
+
+/// The advisory lock key of the current database, shared by push
+/// (`pg_advisory_xact_lock`, inside its transaction) and migrate
+/// (`pg_advisory_lock` around sqlx's migrator): the first 64 bits of
+/// `md5('invect:' || current_database())`, so deployers of one database wait
+/// for each other and those of other databases do not.
+const LOCK_KEY: &str =
+    "('x' || substr(md5('invect:' || current_database()), 1, 16))::bit(64)::bigint";
+
+/// PostgreSQL: transactional DDL, advisory locks.
+#[derive(Debug)]
+pub(crate) struct Postgres;
+
+impl Driver for Postgres {
+    fn begin_read(&self) -> &'static str {
+        "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
+    }
+
+    fn transaction_lock(&self) -> Option<String> {
+        Some(format!("SELECT pg_advisory_xact_lock({LOCK_KEY})"))
+    }
+
+    fn session_lock(&self) -> Option<SessionLock> {
+        Some(SessionLock {
+            acquire: format!("SELECT 1::int8 FROM (SELECT pg_advisory_lock({LOCK_KEY})) AS l"),
+            release: format!("SELECT pg_advisory_unlock({LOCK_KEY})"),
+        })
+    }
+
+    /// A long VALUES list is planned at every execution, so ~100 rows win.
+    fn chunk_params(&self) -> usize {
+        1_200
+    }
+
+    fn migration_failure_advice(&self, _version: i64, _half_applied: bool) -> String {
+        "it was rolled back (files before it in this run stay applied); \
+         fix the cause and run migrate again"
+            .to_string()
+    }
+}
+
+pub(super) async fn connect_postgres(ctx: &Ctx, source: &str) -> Result<Pool> {
+    let opts = PgConnectOptions::from_str(source)
+        .map_err(|e| ctx.malformed(DatabaseType::Postgresql, &e))?;
+    let server = Server {
+        r#type: DatabaseType::Postgresql,
+        address: match opts.get_socket() {
+            Some(socket) => socket.display().to_string(),
+            None => format!("{}:{}", opts.get_host(), opts.get_port()),
+        },
+        user: opts.get_username().to_string(),
+        // PostgreSQL's default database is the one named like the user.
+        database: Some(
+            opts.get_database()
+                .unwrap_or(opts.get_username())
+                .to_string(),
+        ),
+    };
+    // A direct connection first: the pool retries refused connections until
+    // its timeout and then reports only the timeout, not the cause.
+    let conn = probe(ctx, &server, opts.connect()).await?;
+    let _ = conn.close().await;
+    let pool = pool_options::<SqlxPostgres>()
+        .connect_with(opts)
+        .await
+        .map_err(|e| server_error(ctx, &server, e))?;
+    Ok(Pool::Postgres(pool))
+}
+
