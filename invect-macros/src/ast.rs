@@ -56,18 +56,6 @@ impl Model {
         }
     }
 
-    /// Fields that make up the primary key, in key order.
-    pub fn key_fields(&self) -> Vec<&Field> {
-        match &self.attrs.primary_key {
-            Some((idents, _)) => idents.iter().filter_map(|i| self.field(i)).collect(),
-            None => self
-                .fields
-                .iter()
-                .filter(|f| f.attrs.primary_key.is_some())
-                .collect(),
-        }
-    }
-
     pub fn field(&self, ident: &Ident) -> Option<&Field> {
         self.fields.iter().find(|f| f.ident == *ident)
     }

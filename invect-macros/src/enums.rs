@@ -1,10 +1,18 @@
 //! `#[derive(InvectEnum)]`: a fieldless enum stored as its variant names.
+//! Parses the variants, checks them with invect-schema's `validate_enum`,
+//! and quotes the lowered [`EnumDef`] as `ENUM_DEF`.
 
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+use invect_schema::validate::validate_enum;
+use invect_schema::{EnumDef, SchemaError};
 use proc_macro2::TokenStream;
 use quote::quote;
 use syn::{Data, DeriveInput, Fields, LitStr};
 
 use crate::ctxt::Ctxt;
+use crate::tokens::Quoted;
 use crate::types::snake_case;
 
 const RENAME_ALL: &[&str] = &[
@@ -25,9 +33,6 @@ pub fn expand(input: TokenStream) -> TokenStream {
     let mut variants = Vec::new();
     match &input.data {
         Data::Enum(data) => {
-            if data.variants.is_empty() {
-                cx.error_at(&input.ident, "an InvectEnum needs at least one variant");
-            }
             for v in &data.variants {
                 if !matches!(v.fields, Fields::Unit) {
                     cx.error_at(
@@ -45,40 +50,97 @@ pub fn expand(input: TokenStream) -> TokenStream {
             "#[derive(InvectEnum)] applies to enums with unit variants only",
         ),
     }
-    let mut seen = std::collections::HashSet::new();
-    for (ident, stored) in &variants {
-        if !seen.insert(stored.clone()) {
-            cx.error_at(
-                ident,
-                format!("two variants are stored as {stored:?}; rename one"),
-            );
-        }
+    let def = enum_def(&input.ident, &variants);
+    if matches!(input.data, Data::Enum(_)) {
+        check_enum(&mut cx, &input.ident, &variants, &def);
     }
-    if let Err(e) = cx.finish() {
-        return e.to_compile_error();
+    match cx.finish() {
+        Ok(()) => generate(&input.ident, &variants, &def),
+        Err(e) => fallback(&input, e),
     }
-    generate(&input.ident, &variants)
 }
 
-fn generate(ident: &syn::Ident, variants: &[(syn::Ident, String)]) -> TokenStream {
-    let type_name = snake_case(&ident.to_string());
+/// The enum type as schema metadata: its Rust name in snake_case and the
+/// stored names.
+fn enum_def(ident: &syn::Ident, variants: &[(syn::Ident, String)]) -> EnumDef {
+    EnumDef {
+        name: Cow::Owned(snake_case(&ident.to_string())),
+        values: variants
+            .iter()
+            .map(|(_, s)| Cow::Owned(s.clone()))
+            .collect(),
+    }
+}
+
+/// invect-schema's rules on the enum type (a name, at least one value, no
+/// empty or repeated value), each error at the variant it is about.
+fn check_enum(cx: &mut Ctxt, ident: &syn::Ident, variants: &[(syn::Ident, String)], def: &EnumDef) {
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    for e in validate_enum(def) {
+        let site = match &e {
+            SchemaError::BadEnum { value: Some(v), .. } => {
+                let n = seen.entry(v.clone()).or_default();
+                *n += 1;
+                // An empty value is reported at each; a repeat from the second on.
+                let skip = if v.is_empty() { *n - 1 } else { *n };
+                variants
+                    .iter()
+                    .filter(|(_, s)| s == v)
+                    .nth(skip)
+                    .map(|(i, _)| i)
+            }
+            _ => None,
+        };
+        cx.error_at(site.unwrap_or(ident), e);
+    }
+}
+
+fn generate(ident: &syn::Ident, variants: &[(syn::Ident, String)], def: &EnumDef) -> TokenStream {
+    let s = quote!(::invect_runtime::__private::invect_schema);
+    let type_name: &str = &def.name;
     let idents = variants.iter().map(|(i, _)| i).collect::<Vec<_>>();
     let names = variants.iter().map(|(_, s)| s).collect::<Vec<_>>();
-    let s = quote!(::invect_runtime::__private::invect_schema);
+    let enum_def = Quoted(def);
     quote! {
         impl ::invect_runtime::InvectEnum for #ident {
             const VARIANTS: &'static [&'static str] = &[#(#names),*];
             const TYPE_NAME: &'static str = #type_name;
-            const ENUM_DEF: #s::EnumDef = #s::EnumDef {
-                name: ::std::borrow::Cow::Borrowed(#type_name),
-                values: ::std::borrow::Cow::Borrowed(&[#(::std::borrow::Cow::Borrowed(#names)),*]),
-            };
+            const ENUM_DEF: #s::EnumDef = #enum_def;
             fn as_str(&self) -> &'static str {
                 match self { #(Self::#idents => #names,)* }
             }
             fn from_str(s: &str) -> ::core::option::Option<Self> {
                 match s { #(#names => ::core::option::Option::Some(Self::#idents),)* _ => ::core::option::Option::None }
             }
+        }
+        ::invect_runtime::__impl_enum_value!(#ident);
+    }
+}
+
+/// After an error: the error and a stub impl (bodies never run), so the
+/// tables using the enum report nothing more. A generic type gets none.
+fn fallback(input: &DeriveInput, err: syn::Error) -> TokenStream {
+    let err = err.to_compile_error();
+    if !input.generics.params.is_empty() {
+        return err;
+    }
+    let ident = &input.ident;
+    let s = quote!(::invect_runtime::__private::invect_schema);
+    let type_name = snake_case(&ident.to_string());
+    let never = quote!(::core::unreachable!(
+        "#[derive(InvectEnum)] reported an error"
+    ));
+    quote! {
+        #err
+        impl ::invect_runtime::InvectEnum for #ident {
+            const VARIANTS: &'static [&'static str] = &[];
+            const TYPE_NAME: &'static str = #type_name;
+            const ENUM_DEF: #s::EnumDef = #s::EnumDef {
+                name: ::std::borrow::Cow::Borrowed(#type_name),
+                values: ::std::borrow::Cow::Borrowed(&[]),
+            };
+            fn as_str(&self) -> &'static str { #never }
+            fn from_str(_: &str) -> ::core::option::Option<Self> { #never }
         }
         ::invect_runtime::__impl_enum_value!(#ident);
     }

@@ -1,220 +1,23 @@
-//! Turns a checked [`Model`] into the struct, its metadata, column handles,
-//! insert shape and typed queries.
+//! Turns a checked [`Model`] and its [`Lowered`] metadata into the struct,
+//! its metadata statics, column handles, insert shape and typed queries.
+//! No SQL: the runtime renders the statements from `DEF`.
 
-use std::borrow::Cow;
-
-use invect_schema::statements::{TableStatements, table_statements};
-use invect_schema::{ColumnDef, ColumnType, DefaultValue, DialectKind, EnumDef, Name, TableDef};
+use invect_schema::{Extension, TableDef};
 use proc_macro2::TokenStream;
 use quote::{ToTokens, format_ident, quote, quote_spanned};
 
 use crate::ast::{Field, Model};
 use crate::attr::DefaultAttr;
-use crate::check::check;
-use crate::ctxt::Ctxt;
-use crate::types::{Kind, snake_case, type_ident};
+use crate::lower::Lowered;
+use crate::tokens::{columns_expr, extension_expr, rt, schema, table_expr};
+use crate::types::Kind;
 
-/// Entry point of `#[invect_table]`.
-pub fn expand(args: TokenStream, input: TokenStream) -> TokenStream {
-    let item: syn::ItemStruct = match syn::parse2(input.clone()) {
-        Ok(item) => item,
-        Err(_) => {
-            let err = syn::Error::new_spanned(
-                first_tokens(&input),
-                "#[invect_table] applies to a struct with named fields (one per column)",
-            );
-            let err = err.to_compile_error();
-            return quote!(#err #input);
-        }
-    };
-    let mut cx = Ctxt::default();
-    let model = Model::from_item(&mut cx, args, item);
-    check(&mut cx, &model);
-    match cx.finish() {
-        // Still emit the struct (attributes stripped) so the only errors are ours.
-        Err(err) => {
-            let item = &model.item;
-            let err = err.to_compile_error();
-            let uses = mention_paths(&model);
-            quote!(#item #err #uses)
-        }
-        Ok(()) if model.attrs.extends.is_some() => crate::generate::extension(&model),
-        Ok(()) => table(&model),
+/// Everything generated for a declaration that passed every check.
+pub fn generate(m: &Model, lowered: &Lowered) -> TokenStream {
+    match lowered {
+        Lowered::Table(def) => table(m, lowered, def),
+        Lowered::Extension(ext) => extension(m, lowered, ext),
     }
-}
-
-/// Mentions the `references` and `extends` paths so that, when the macro
-/// reports an error, the user's imports of them are not flagged as unused.
-fn mention_paths(m: &Model) -> TokenStream {
-    let refs = m.fields.iter().filter_map(|f| f.attrs.references.as_ref());
-    let ext = m.attrs.extends.iter();
-    quote! {
-        #(const _: () = { let _ = #refs; };)*
-        #(const _: ::core::marker::PhantomData<#ext> = ::core::marker::PhantomData;)*
-    }
-}
-
-fn first_tokens(input: &TokenStream) -> TokenStream {
-    input.clone().into_iter().take(3).collect()
-}
-
-/// The abstract type; an enum gets a stand-in definition named after its
-/// Rust type (the real values come from its `InvectEnum` impl at compile time).
-pub fn column_type(f: &Field) -> Option<ColumnType> {
-    let ft = f.field_type.as_ref()?;
-    Some(match ft.kind {
-        Kind::String if f.attrs.text.is_some() => ColumnType::Text,
-        Kind::String => ColumnType::String {
-            max_length: f.attrs.max_length.map(|(n, _)| n),
-        },
-        Kind::I32 => ColumnType::Number,
-        Kind::I64 => ColumnType::BigInt,
-        Kind::Bool => ColumnType::Boolean,
-        Kind::DateTime => ColumnType::Date,
-        Kind::Uuid => ColumnType::Uuid,
-        Kind::Json => ColumnType::Json,
-        Kind::Enum => ColumnType::Enum(EnumDef {
-            name: Cow::Owned(enum_type_name(&ft.inner)),
-            values: Cow::Owned(Vec::new()),
-        }),
-    })
-}
-
-/// The PostgreSQL type name of an enum: its Rust name in snake_case.
-pub fn enum_type_name(ty: &syn::Type) -> String {
-    type_ident(ty)
-        .map(|i| snake_case(&i.to_string()))
-        .unwrap_or_default()
-}
-
-pub fn default_value(d: &DefaultAttr) -> DefaultValue {
-    match d {
-        DefaultAttr::Now => DefaultValue::Now,
-        DefaultAttr::Uuid => DefaultValue::Uuid,
-        DefaultAttr::Str(s) => DefaultValue::Str(Cow::Owned(s.clone())),
-        DefaultAttr::Int(i) => DefaultValue::Int(*i),
-        DefaultAttr::Bool(b) => DefaultValue::Bool(*b),
-    }
-}
-
-/// The table as the macro sees it, to render the statements' SQL.
-fn table_def(m: &Model) -> TableDef {
-    let columns: Vec<ColumnDef> = m
-        .fields
-        .iter()
-        .map(|f| ColumnDef {
-            name: Cow::Owned(f.column.clone()),
-            ty: column_type(f).unwrap_or(ColumnType::Text),
-            nullable: f.field_type.as_ref().is_some_and(|t| t.nullable),
-            default: f.attrs.default.as_ref().map(|(d, _)| default_value(d)),
-            unique: false,
-            references: None,
-        })
-        .collect();
-    let key: Vec<Name> = m
-        .key_fields()
-        .iter()
-        .map(|f| Cow::Owned(f.column.clone()))
-        .collect();
-    TableDef {
-        name: Cow::Owned(m.table.clone()),
-        columns: columns.into(),
-        primary_key: key.into(),
-        indexes: Cow::Owned(Vec::new()),
-        order: 0,
-    }
-}
-
-fn rt() -> TokenStream {
-    quote!(::invect_runtime)
-}
-
-fn schema() -> TokenStream {
-    quote!(::invect_runtime::__private::invect_schema)
-}
-
-fn cow(s: &str) -> TokenStream {
-    quote!(::std::borrow::Cow::Borrowed(#s))
-}
-
-/// `ColumnDef { ... }` tokens for the static metadata.
-fn column_tokens(f: &Field) -> TokenStream {
-    let s = schema();
-    let rt = rt();
-    let name = cow(&f.column);
-    let ty = match column_type(f) {
-        Some(ColumnType::String { max_length }) => {
-            let n = match max_length {
-                Some(n) => quote!(::core::option::Option::Some(#n)),
-                None => quote!(::core::option::Option::None),
-            };
-            quote!(#s::ColumnType::String { max_length: #n })
-        }
-        Some(ColumnType::Enum(_)) => {
-            let inner = f.field_type.as_ref().map(|t| &t.inner);
-            quote!(#s::ColumnType::Enum(<#inner as #rt::InvectEnum>::ENUM_DEF))
-        }
-        Some(other) => {
-            let variant = format_ident!("{}", format!("{other:?}"));
-            quote!(#s::ColumnType::#variant)
-        }
-        None => quote!(#s::ColumnType::Text),
-    };
-    let nullable = f.field_type.as_ref().is_some_and(|t| t.nullable);
-    let default = match &f.attrs.default {
-        None => quote!(::core::option::Option::None),
-        Some((d, _)) => {
-            let v = match d {
-                DefaultAttr::Now => quote!(#s::DefaultValue::Now),
-                DefaultAttr::Uuid => quote!(#s::DefaultValue::Uuid),
-                DefaultAttr::Str(v) => {
-                    let c = cow(v);
-                    quote!(#s::DefaultValue::Str(#c))
-                }
-                DefaultAttr::Int(i) => quote!(#s::DefaultValue::Int(#i)),
-                DefaultAttr::Bool(b) => quote!(#s::DefaultValue::Bool(#b)),
-            };
-            quote!(::core::option::Option::Some(#v))
-        }
-    };
-    let unique = f.attrs.unique;
-    let references = match &f.attrs.references {
-        None => quote!(::core::option::Option::None),
-        Some(path) => {
-            let on_delete = match f.attrs.on_delete.as_ref().map(|(v, _)| v.as_str()) {
-                Some("set_null") => quote!(SetNull),
-                Some("restrict") => quote!(Restrict),
-                Some("no_action") => quote!(NoAction),
-                _ => quote!(Cascade),
-            };
-            quote!(::core::option::Option::Some(#s::ForeignKey {
-                table: ::std::borrow::Cow::Borrowed(<<#path as #rt::Column>::Table as #rt::Table>::NAME),
-                column: ::std::borrow::Cow::Borrowed(<#path as #rt::Column>::NAME),
-                on_delete: #s::OnDelete::#on_delete,
-            }))
-        }
-    };
-    quote!(#s::ColumnDef { name: #name, ty: #ty, nullable: #nullable, default: #default, unique: #unique, references: #references })
-}
-
-/// Declared indexes: `index` on fields, then `index(..)`/`unique(..)` lists.
-fn index_tokens(m: &Model) -> TokenStream {
-    let s = schema();
-    let mut out = Vec::new();
-    for f in m.fields.iter().filter(|f| f.attrs.index) {
-        let c = cow(&f.column);
-        out.push(
-            quote!(#s::IndexDef { columns: ::std::borrow::Cow::Borrowed(&[#c]), unique: false }),
-        );
-    }
-    for (idents, unique) in &m.attrs.indexes {
-        let cols = idents
-            .iter()
-            .filter_map(|i| m.field(i))
-            .map(|f| cow(&f.column));
-        out.push(quote!(#s::IndexDef { columns: ::std::borrow::Cow::Borrowed(&[#(#cols),*]), unique: #unique }));
-    }
-    quote!(&[#(#out),*])
 }
 
 /// Compile-time checks the macro cannot do alone: enum defaults are
@@ -248,15 +51,23 @@ fn assertions(m: &Model) -> TokenStream {
     quote!(#(#out)*)
 }
 
-/// The table's module: column metadata, the static it builds, and one
-/// handle struct per column.
-fn module_tokens(m: &Model, table_ty: &TokenStream, statics: TokenStream) -> TokenStream {
+/// The column module: one handle struct per column (skipping fields whose
+/// type is unsupported), each `Column::DEF` given by `def_of(index, field)`,
+/// and `items` (the statics).
+pub fn column_module(
+    m: &Model,
+    table_ty: &TokenStream,
+    items: TokenStream,
+    def_of: &dyn Fn(usize, &Field) -> TokenStream,
+) -> TokenStream {
     let rt = rt();
+    let s = schema();
     let vis = &m.item.vis;
-    let items = m.fields.iter().enumerate().filter_map(|(i, f)| {
+    let handles = m.fields.iter().enumerate().filter_map(|(i, f)| {
         let ft = f.field_type.as_ref()?;
         let (ident, ty, inner, name) = (&f.ident, &f.ty, &ft.inner, &f.column);
         let doc = format!("Column `{}`.", f.column);
+        let def = def_of(i, f);
         Some(quote! {
             #[doc = #doc]
             #[allow(non_camel_case_types)]
@@ -267,39 +78,43 @@ fn module_tokens(m: &Model, table_ty: &TokenStream, statics: TokenStream) -> Tok
                 type Value = #ty;
                 type Param = #inner;
                 const NAME: &'static str = #name;
-                const DEF: &'static #rt::__private::invect_schema::ColumnDef = &__COLUMNS[#i];
+                const DEF: &'static #s::ColumnDef = #def;
             }
         })
     });
     let module = format_ident!("{}", m.module_name());
     let doc = format!("Typed column handles of `{}`.", m.table);
-    let columns = m.fields.iter().map(column_tokens);
-    let s = schema();
     quote! {
         #[doc = #doc]
         #[allow(non_upper_case_globals, unused_imports)]
         #vis mod #module {
             use super::*;
-            #[doc(hidden)]
-            pub const __COLUMNS: &'static [#s::ColumnDef] = &[#(#columns),*];
-            #statics
-            #(#items)*
+            #items
+            #(#handles)*
         }
     }
 }
 
-fn statements_tokens(def: &TableDef) -> TokenStream {
+/// `__COLUMNS`, the lowered columns, and `Column::DEF` pointing into it.
+fn module_with_columns(
+    m: &Model,
+    lowered: &Lowered,
+    table_ty: &TokenStream,
+    statics: TokenStream,
+) -> TokenStream {
     let s = schema();
-    let each = DialectKind::ALL.iter().map(|k| {
-        let TableStatements { insert, select, find, update, delete, count } = table_statements(k.dialect(), def);
-        quote!(#s::statements::TableStatements { insert: #insert, select: #select, find: #find, update: #update, delete: #delete, count: #count })
-    });
-    quote!(&[#(#each),*])
+    let columns = columns_expr(m, lowered);
+    let items = quote! {
+        #[doc(hidden)]
+        pub const __COLUMNS: &'static [#s::ColumnDef] = #columns;
+        #statics
+    };
+    column_module(m, table_ty, items, &|i, _| quote!(&__COLUMNS[#i]))
 }
 
 /// The key type: the key field's type, or a tuple for a composite key.
-fn key_type(m: &Model) -> TokenStream {
-    match m.key_fields().as_slice() {
+pub fn key_type(keys: &[&Field]) -> TokenStream {
+    match keys {
         [one] => one.ty.to_token_stream(),
         many => {
             let tys = many.iter().map(|f| &f.ty);
@@ -309,7 +124,7 @@ fn key_type(m: &Model) -> TokenStream {
 }
 
 /// Everything generated for a table.
-fn table(m: &Model) -> TokenStream {
+fn table(m: &Model, lowered: &Lowered, def: &TableDef) -> TokenStream {
     let rt = rt();
     let s = schema();
     let item = &m.item;
@@ -317,26 +132,18 @@ fn table(m: &Model) -> TokenStream {
     let module = format_ident!("{}", m.module_name());
     let new_ident = format_ident!("New{}", ident);
     let name = &m.table;
-    let order = m.attrs.order.unwrap_or(1000);
-    let key_names = m.key_fields().into_iter().map(|f| cow(&f.column));
-    let indexes = index_tokens(m);
+    let table_def = table_expr(def, &quote!(__COLUMNS));
     let statics = quote! {
         #[doc(hidden)]
-        pub static __TABLE: #s::TableDef = #s::TableDef {
-            name: ::std::borrow::Cow::Borrowed(#name),
-            columns: ::std::borrow::Cow::Borrowed(__COLUMNS),
-            primary_key: ::std::borrow::Cow::Borrowed(&[#(#key_names),*]),
-            indexes: ::std::borrow::Cow::Borrowed(#indexes),
-            order: #order,
-        };
+        pub static __TABLE: #s::TableDef = #table_def;
     };
-    let module_tokens = module_tokens(m, &ident.to_token_stream(), statics);
-    let statements = statements_tokens(&table_def(m));
+    let module_tokens = module_with_columns(m, lowered, &ident.to_token_stream(), statics);
+    let keys = lowered.key_fields(m);
     let assertions = assertions(m);
     let new_struct = new_struct(m, &new_ident);
-    let codec = codec(m, &new_ident);
-    let methods = methods(m, &new_ident);
-    let key = key_type(m);
+    let codec = codec(m, &new_ident, &keys);
+    let methods = methods(m, &new_ident, &keys);
+    let key = key_type(&keys);
     quote! {
         #item
         #module_tokens
@@ -349,16 +156,17 @@ fn table(m: &Model) -> TokenStream {
             type Key = #key;
             const NAME: &'static str = #name;
             const DEF: &'static #s::TableDef = &#module::__TABLE;
-            const STATEMENTS: &'static [#s::statements::TableStatements<&'static str>; 3] = #statements;
             #codec
         }
     }
 }
 
-/// The insert shape: defaulted NOT NULL fields become `Option`s.
-fn new_struct(m: &Model, new_ident: &syn::Ident) -> TokenStream {
+/// The insert shape: defaulted NOT NULL fields become `Option`s. Fields
+/// whose type is unsupported are left out (only after an error).
+pub fn new_struct(m: &Model, new_ident: &syn::Ident) -> TokenStream {
     let vis = &m.item.vis;
-    let fields = m.fields.iter().map(|f| {
+    let supported = m.fields.iter().filter(|f| f.field_type.is_some());
+    let fields = supported.map(|f| {
         let (ident, ty) = (&f.ident, new_field_type(f));
         let doc = if omittable(f) {
             "`None` uses the column's default."
@@ -368,10 +176,9 @@ fn new_struct(m: &Model, new_ident: &syn::Ident) -> TokenStream {
         quote!(#[doc = #doc] pub #ident: #ty)
     });
     let defaultable = m.fields.iter().all(|f| {
-        omittable(f)
-            || f.field_type
-                .as_ref()
-                .is_some_and(|t| t.nullable || !matches!(t.kind, Kind::Enum | Kind::Json))
+        f.field_type.as_ref().is_none_or(|t| {
+            omittable(f) || t.nullable || !matches!(t.kind, Kind::Enum | Kind::Json)
+        })
     });
     let derives = if defaultable {
         quote!(#[derive(Debug, Clone, Default)])
@@ -404,10 +211,9 @@ fn new_field_type(f: &Field) -> TokenStream {
 }
 
 /// The `Table` trait's binding and decoding functions.
-fn codec(m: &Model, new_ident: &syn::Ident) -> TokenStream {
+fn codec(m: &Model, new_ident: &syn::Ident, keys: &[&Field]) -> TokenStream {
     let rt = rt();
     let all = m.fields.iter().map(|f| &f.ident).collect::<Vec<_>>();
-    let keys = m.key_fields();
     let key_idents = keys.iter().map(|f| &f.ident).collect::<Vec<_>>();
     let rest = m
         .fields
@@ -429,7 +235,7 @@ fn codec(m: &Model, new_ident: &syn::Ident) -> TokenStream {
             quote!(new.#id.clone())
         }
     });
-    let (new_key, bind_key) = match keys.as_slice() {
+    let (new_key, bind_key) = match keys {
         // An omittable key is already an `Option`: no `Some(x?)` (clippy's needless_question_mark).
         [one] if omittable(one) => {
             let id = &one.ident;
@@ -476,10 +282,10 @@ fn codec(m: &Model, new_ident: &syn::Ident) -> TokenStream {
 }
 
 /// Inherent methods, so the queries need no trait import.
-fn methods(m: &Model, new_ident: &syn::Ident) -> TokenStream {
+pub fn methods(m: &Model, new_ident: &syn::Ident, keys: &[&Field]) -> TokenStream {
     let rt = rt();
     let ident = &m.item.ident;
-    let (key_param, key_expr) = match m.key_fields().as_slice() {
+    let (key_param, key_expr) = match keys {
         [one] => {
             let ty = &one.ty;
             (quote!(impl ::core::convert::Into<#ty>), quote!(&key.into()))
@@ -528,31 +334,25 @@ fn methods(m: &Model, new_ident: &syn::Ident) -> TokenStream {
 /// Everything generated for `extends = Target`: metadata and column handles
 /// whose table is the target, so filters and partial updates on the target
 /// can use the new columns.
-pub fn extension(m: &Model) -> TokenStream {
+fn extension(m: &Model, lowered: &Lowered, ext: &Extension) -> TokenStream {
     let rt = rt();
     let s = schema();
     let item = &m.item;
     let ident = &item.ident;
-    let target = m
-        .attrs
-        .extends
-        .as_ref()
-        .map(|p| p.to_token_stream())
-        .unwrap_or_default();
+    let Some(target) = &m.attrs.extends else {
+        return TokenStream::new();
+    };
     let module = format_ident!("{}", m.module_name());
-    let indexes = index_tokens(m);
     let all = m.fields.iter().map(|f| &f.ident).collect::<Vec<_>>();
     let indices = 0..m.fields.len();
+    let extension = extension_expr(ext, target, &quote!(__COLUMNS));
     let statics = quote! {
         #[doc(hidden)]
-        pub static __EXTENSION: #s::Extension = #s::Extension {
-            table: ::std::borrow::Cow::Borrowed(<#target as #rt::Table>::NAME),
-            columns: ::std::borrow::Cow::Borrowed(__COLUMNS),
-            indexes: ::std::borrow::Cow::Borrowed(#indexes),
-        };
+        pub static __EXTENSION: #s::Extension = #extension;
     };
-    let module_tokens = module_tokens(m, &target, statics);
+    let module_tokens = module_with_columns(m, lowered, &target.to_token_stream(), statics);
     let assertions = assertions(m);
+    let accessors = extension_methods(m);
     quote! {
         #item
         #module_tokens
@@ -570,6 +370,16 @@ pub fn extension(m: &Model) -> TokenStream {
             }
         }
 
+        #accessors
+    }
+}
+
+/// `get` and `set` of an extension, so they need no trait import.
+pub fn extension_methods(m: &Model) -> TokenStream {
+    let rt = rt();
+    let ident = &m.item.ident;
+    let target = &m.attrs.extends;
+    quote! {
         #[allow(dead_code)]
         impl #ident {
             /// The added columns of the target row with this key, if the row exists.

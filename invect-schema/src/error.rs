@@ -31,10 +31,17 @@ pub enum SchemaError {
     BadColumn {
         table: String,
         column: String,
+        /// The part of the column the problem is in (the macro reports it there).
+        attribute: ColumnAttribute,
         message: String,
     },
     #[error("enum type `{name}`: {message}")]
-    BadEnum { name: String, message: String },
+    BadEnum {
+        name: String,
+        /// The value concerned; `None` when the problem is the whole list.
+        value: Option<String>,
+        message: String,
+    },
     #[error(
         "column `{table}.{column}` added by {origin} is NOT NULL without a default, so rows \
          already in `{table}` could not get a value; make it nullable (Option<T>) or give it a default"
@@ -96,6 +103,18 @@ pub enum SchemaError {
     },
     #[error("foreign keys form a cycle: {}; break it with a nullable column added later", tables.join(" -> "))]
     Cycle { tables: Vec<String> },
+}
+
+/// Which part of a column a [`SchemaError::BadColumn`] is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ColumnAttribute {
+    /// The default value.
+    Default,
+    /// The `max_length` of a string column.
+    MaxLength,
+    /// The foreign key's `ON DELETE` action.
+    OnDelete,
 }
 
 /// Every problem found at once, so a user fixes them in one pass.

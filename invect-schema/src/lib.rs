@@ -40,7 +40,7 @@ pub use dialect::{
     Dialect, DialectKind, MySql, Postgres, Sqlite, foreign_key_name, render_schema, render_script,
     render_table,
 };
-pub use error::{SchemaError, SchemaErrors};
+pub use error::{ColumnAttribute, SchemaError, SchemaErrors};
 pub use merge::{Schema, SchemaBuilder, SchemaTable};
 pub use model::{
     ColumnDef, ColumnType, DefaultValue, EnumDef, Extension, ForeignKey, IndexDef, Name, OnDelete,

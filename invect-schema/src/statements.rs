@@ -1,6 +1,6 @@
-//! The SQL of the typed queries, per dialect. `#[invect_table]` calls this at
-//! compile time and embeds the strings; the runtime calls it for prefixed
-//! tables. Only identifiers and placeholders go in, never values.
+//! The SQL of the typed queries, per dialect. The runtime renders them from
+//! each table's `DEF` (`#[invect_table]` emits no SQL). Only identifiers and
+//! placeholders go in, never values.
 
 use crate::dialect::Dialect;
 use crate::model::{ColumnDef, DefaultValue, TableDef};

@@ -6,7 +6,7 @@
 
 use std::collections::HashSet;
 
-use crate::error::SchemaError;
+use crate::error::{ColumnAttribute, SchemaError};
 use crate::ident::check_identifier;
 use crate::model::{ColumnDef, ColumnType, DefaultValue, EnumDef, Extension, OnDelete, TableDef};
 
@@ -126,19 +126,23 @@ fn expected_defaults(ty: &ColumnType) -> &'static str {
 /// Problems with an enum type's name and values.
 pub fn validate_enum(e: &EnumDef) -> Vec<SchemaError> {
     let mut errors: Vec<SchemaError> = name_error("enum type", &e.name).into_iter().collect();
-    let bad = |message: String| SchemaError::BadEnum {
+    let bad = |value: Option<&str>, message: String| SchemaError::BadEnum {
         name: e.name.to_string(),
+        value: value.map(str::to_string),
         message,
     };
     if e.values.is_empty() {
-        errors.push(bad("has no values; declare at least one variant".into()));
+        errors.push(bad(
+            None,
+            "has no values; declare at least one variant".into(),
+        ));
     }
     let mut seen = HashSet::new();
     for v in e.values.iter() {
         if v.is_empty() {
-            errors.push(bad("has an empty value".into()));
+            errors.push(bad(Some(v), "has an empty value".into()));
         } else if !seen.insert(v) {
-            errors.push(bad(format!("declares value {v:?} twice")));
+            errors.push(bad(Some(v), format!("declares value {v:?} twice")));
         }
     }
     errors
@@ -156,30 +160,37 @@ fn check_columns(table: &str, columns: &[ColumnDef], errors: &mut Vec<SchemaErro
                 column: c.name.to_string(),
             });
         }
-        let mut bad = |message: String| {
+        let mut bad = |attribute: ColumnAttribute, message: String| {
             errors.push(SchemaError::BadColumn {
                 table: table.to_string(),
                 column: c.name.to_string(),
+                attribute,
                 message,
             })
         };
         if let Some(Err(message)) = c.default.as_ref().map(|d| check_default(&c.ty, d)) {
-            bad(message);
+            bad(ColumnAttribute::Default, message);
         }
         if let ColumnType::String {
             max_length: Some(n),
         } = c.ty
             && (n == 0 || n > MAX_VARCHAR)
         {
-            bad(format!(
-                "max_length {n} is out of range; use 1 to {MAX_VARCHAR}, or `text` for longer values"
-            ));
+            bad(
+                ColumnAttribute::MaxLength,
+                format!(
+                    "max_length {n} is out of range; use 1 to {MAX_VARCHAR}, or `text` for longer values"
+                ),
+            );
         }
         if let Some(fk) = &c.references
             && fk.on_delete == OnDelete::SetNull
             && !c.nullable
         {
-            bad("on_delete = set_null needs a nullable column (Option<T>)".into());
+            bad(
+                ColumnAttribute::OnDelete,
+                "on_delete = set_null needs a nullable column (Option<T>)".into(),
+            );
         }
         if let ColumnType::Enum(e) = &c.ty {
             errors.extend(validate_enum(e));

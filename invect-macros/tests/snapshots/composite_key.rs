@@ -1,0 +1,171 @@
+pub struct FlowVersion {
+    pub flow_id : Uuid ,
+    pub version : i32 ,
+    pub label : String ,
+    pub runs : i64 ,
+    pub data : Json < serde_json :: Value > ,
+}
+# [doc = "Typed column handles of `flow_versions`."] # [allow (non_upper_case_globals , unused_imports)] pub mod flow_versions {
+    use super :: * ;
+    # [doc (hidden)] pub const __COLUMNS : & 'static [:: invect_runtime :: __private :: invect_schema :: ColumnDef] = & [:: invect_runtime :: __private :: invect_schema :: ColumnDef {
+        name : :: std :: borrow :: Cow :: Borrowed ("flow_id") ,
+        ty : :: invect_runtime :: __private :: invect_schema :: ColumnType :: Uuid ,
+        nullable : false ,
+        default : :: core :: option :: Option :: None ,
+        unique : false ,
+        references : :: core :: option :: Option :: None ,
+    } , :: invect_runtime :: __private :: invect_schema :: ColumnDef {
+        name : :: std :: borrow :: Cow :: Borrowed ("version") ,
+        ty : :: invect_runtime :: __private :: invect_schema :: ColumnType :: Number ,
+        nullable : false ,
+        default : :: core :: option :: Option :: None ,
+        unique : false ,
+        references : :: core :: option :: Option :: None ,
+    } , :: invect_runtime :: __private :: invect_schema :: ColumnDef {
+        name : :: std :: borrow :: Cow :: Borrowed ("label") ,
+        ty : :: invect_runtime :: __private :: invect_schema :: ColumnType :: Text ,
+        nullable : false ,
+        default : :: core :: option :: Option :: None ,
+        unique : false ,
+        references : :: core :: option :: Option :: None ,
+    } , :: invect_runtime :: __private :: invect_schema :: ColumnDef {
+        name : :: std :: borrow :: Cow :: Borrowed ("runs") ,
+        ty : :: invect_runtime :: __private :: invect_schema :: ColumnType :: BigInt ,
+        nullable : false ,
+        default : :: core :: option :: Option :: Some (:: invect_runtime :: __private :: invect_schema :: DefaultValue :: Int (0i64)) ,
+        unique : false ,
+        references : :: core :: option :: Option :: None ,
+    } , :: invect_runtime :: __private :: invect_schema :: ColumnDef {
+        name : :: std :: borrow :: Cow :: Borrowed ("data") ,
+        ty : :: invect_runtime :: __private :: invect_schema :: ColumnType :: Json ,
+        nullable : false ,
+        default : :: core :: option :: Option :: None ,
+        unique : false ,
+        references : :: core :: option :: Option :: None ,
+    }] ;
+    # [doc (hidden)] pub static __TABLE : :: invect_runtime :: __private :: invect_schema :: TableDef = :: invect_runtime :: __private :: invect_schema :: TableDef {
+        name : :: std :: borrow :: Cow :: Borrowed ("flow_versions") ,
+        columns : :: std :: borrow :: Cow :: Borrowed (__COLUMNS) ,
+        primary_key : :: std :: borrow :: Cow :: Borrowed (& [:: std :: borrow :: Cow :: Borrowed ("flow_id") , :: std :: borrow :: Cow :: Borrowed ("version")]) ,
+        indexes : :: std :: borrow :: Cow :: Borrowed (& [:: invect_runtime :: __private :: invect_schema :: IndexDef {
+            columns : :: std :: borrow :: Cow :: Borrowed (& [:: std :: borrow :: Cow :: Borrowed ("flow_id") , :: std :: borrow :: Cow :: Borrowed ("label")]) ,
+            unique : true
+        }]) ,
+        order : 1000i32 ,
+    } ;
+    # [doc = "Column `flow_id`."] # [allow (non_camel_case_types)] # [derive (Debug , Clone , Copy)] pub struct flow_id ;
+    impl :: invect_runtime :: Column for flow_id {
+        type Table = FlowVersion ;
+        type Value = Uuid ;
+        type Param = Uuid ;
+        const NAME : & 'static str = "flow_id" ;
+        const DEF : & 'static :: invect_runtime :: __private :: invect_schema :: ColumnDef = & __COLUMNS [0usize] ;
+    }
+    # [doc = "Column `version`."] # [allow (non_camel_case_types)] # [derive (Debug , Clone , Copy)] pub struct version ;
+    impl :: invect_runtime :: Column for version {
+        type Table = FlowVersion ;
+        type Value = i32 ;
+        type Param = i32 ;
+        const NAME : & 'static str = "version" ;
+        const DEF : & 'static :: invect_runtime :: __private :: invect_schema :: ColumnDef = & __COLUMNS [1usize] ;
+    }
+    # [doc = "Column `label`."] # [allow (non_camel_case_types)] # [derive (Debug , Clone , Copy)] pub struct label ;
+    impl :: invect_runtime :: Column for label {
+        type Table = FlowVersion ;
+        type Value = String ;
+        type Param = String ;
+        const NAME : & 'static str = "label" ;
+        const DEF : & 'static :: invect_runtime :: __private :: invect_schema :: ColumnDef = & __COLUMNS [2usize] ;
+    }
+    # [doc = "Column `runs`."] # [allow (non_camel_case_types)] # [derive (Debug , Clone , Copy)] pub struct runs ;
+    impl :: invect_runtime :: Column for runs {
+        type Table = FlowVersion ;
+        type Value = i64 ;
+        type Param = i64 ;
+        const NAME : & 'static str = "runs" ;
+        const DEF : & 'static :: invect_runtime :: __private :: invect_schema :: ColumnDef = & __COLUMNS [3usize] ;
+    }
+    # [doc = "Column `data`."] # [allow (non_camel_case_types)] # [derive (Debug , Clone , Copy)] pub struct data ;
+    impl :: invect_runtime :: Column for data {
+        type Table = FlowVersion ;
+        type Value = Json < serde_json :: Value > ;
+        type Param = Json < serde_json :: Value > ;
+        const NAME : & 'static str = "data" ;
+        const DEF : & 'static :: invect_runtime :: __private :: invect_schema :: ColumnDef = & __COLUMNS [4usize] ;
+    }
+}
+# [doc = "A new row of `flow_versions` for `insert`; defaulted columns may be left `None`."] # [derive (Debug , Clone)] pub struct NewFlowVersion {
+    # [doc = ""] pub flow_id : Uuid ,
+    # [doc = ""] pub version : i32 ,
+    # [doc = ""] pub label : String ,
+    # [doc = "`None` uses the column's default."] pub runs : :: core :: option :: Option < i64 > ,
+    # [doc = ""] pub data : Json < serde_json :: Value > ,
+}
+# [allow (dead_code)] impl FlowVersion {
+    # [doc = r" Starts a query over this table's rows."] pub fn select () -> :: invect_runtime :: query :: Select < Self > {
+        :: core :: default :: Default :: default ()
+    }
+    # [doc = r" Inserts a row and returns it as stored (database defaults filled in)."] pub async fn insert (db : impl :: invect_runtime :: Executor , new : NewFlowVersion) -> :: invect_runtime :: Result < Self > {
+        :: invect_runtime :: query :: insert :: < Self > (db , new) . await
+    }
+    # [doc = r" Inserts many rows in chunked multi-row INSERTs, in one transaction."] pub async fn insert_many (db : impl :: invect_runtime :: Executor , rows : impl :: core :: iter :: IntoIterator < Item = NewFlowVersion >) -> :: invect_runtime :: Result < u64 > {
+        :: invect_runtime :: query :: insert_many :: < Self > (db , rows) . await
+    }
+    # [doc = r" The row with this primary key, if any."] pub async fn find (db : impl :: invect_runtime :: Executor , key : < Self as :: invect_runtime :: Table > :: Key) -> :: invect_runtime :: Result < :: core :: option :: Option < Self >> {
+        :: invect_runtime :: query :: find :: < Self > (db , & key) . await
+    }
+    # [doc = r" Writes every column of `row` by its primary key; returns the rows matched."] pub async fn update (db : impl :: invect_runtime :: Executor , row : & Self) -> :: invect_runtime :: Result < u64 > {
+        :: invect_runtime :: query :: update :: < Self > (db , row) . await
+    }
+    # [doc = r" A partial update of the rows matching `filter`."] pub fn update_where (filter : :: invect_runtime :: Expr < Self >) -> :: invect_runtime :: query :: UpdateWhere < Self > {
+        :: invect_runtime :: query :: UpdateWhere :: new (filter)
+    }
+    # [doc = r" Deletes the row with this primary key; returns the rows deleted."] pub async fn delete (db : impl :: invect_runtime :: Executor , key : < Self as :: invect_runtime :: Table > :: Key) -> :: invect_runtime :: Result < u64 > {
+        :: invect_runtime :: query :: delete :: < Self > (db , & key) . await
+    }
+    # [doc = r" Deletes the rows matching `filter`; returns how many."] pub async fn delete_where (db : impl :: invect_runtime :: Executor , filter : :: invect_runtime :: Expr < Self >) -> :: invect_runtime :: Result < u64 > {
+        :: invect_runtime :: query :: delete_where :: < Self > (db , filter) . await
+    }
+}
+impl :: invect_runtime :: Table for FlowVersion {
+    type New = NewFlowVersion ;
+    type Key = (Uuid , i32 ,) ;
+    const NAME : & 'static str = "flow_versions" ;
+    const DEF : & 'static :: invect_runtime :: __private :: invect_schema :: TableDef = & flow_versions :: __TABLE ;
+    fn prepare_new (new : & mut NewFlowVersion , d : & dyn :: invect_runtime :: __private :: invect_schema :: Dialect) {
+    }
+    fn bind_new (new : & NewFlowVersion , args : & mut :: invect_runtime :: Args) -> :: invect_runtime :: value :: BindResult {
+        args . push (& new . flow_id) ? ;
+        args . push (& new . version) ? ;
+        args . push (& new . label) ? ;
+        args . push (& new . runs) ? ;
+        args . push (& new . data) ? ;
+        :: core :: result :: Result :: Ok (())
+    }
+    fn new_key (new : & NewFlowVersion) -> :: core :: option :: Option < Self :: Key > {
+        :: core :: option :: Option :: Some ((new . flow_id . clone () , new . version . clone () ,))
+    }
+    fn bind_key (key : & Self :: Key , args : & mut :: invect_runtime :: Args) -> :: invect_runtime :: value :: BindResult {
+        args . push (& key . 0) ? ;
+        args . push (& key . 1) ? ;
+        :: core :: result :: Result :: Ok (())
+    }
+    fn bind_update (& self , args : & mut :: invect_runtime :: Args) -> :: invect_runtime :: value :: BindResult {
+        args . push (& self . label) ? ;
+        args . push (& self . runs) ? ;
+        args . push (& self . data) ? ;
+        args . push (& self . flow_id) ? ;
+        args . push (& self . version) ? ;
+        :: core :: result :: Result :: Ok (())
+    }
+    fn decode (row : :: invect_runtime :: RowRef < '_ >) -> :: core :: result :: Result < Self ,
+    :: invect_runtime :: __private :: SqlxError > {
+        :: core :: result :: Result :: Ok (Self {
+            flow_id : row . get (0usize) ? ,
+            version : row . get (1usize) ? ,
+            label : row . get (2usize) ? ,
+            runs : row . get (3usize) ? ,
+            data : row . get (4usize) ? ,
+        })
+    }
+}

@@ -1,0 +1,181 @@
+pub struct AuditLog {
+    pub id : Uuid ,
+    pub action : String ,
+    pub flow_id : Option < Uuid > ,
+    pub status : FlowRunStatus ,
+    pub created_at : DateTime < Utc > ,
+}
+# [doc = "Typed column handles of `audit_logs`."] # [allow (non_upper_case_globals , unused_imports)] pub mod audit_logs {
+    use super :: * ;
+    # [doc (hidden)] pub const __COLUMNS : & 'static [:: invect_runtime :: __private :: invect_schema :: ColumnDef] = & [:: invect_runtime :: __private :: invect_schema :: ColumnDef {
+        name : :: std :: borrow :: Cow :: Borrowed ("id") ,
+        ty : :: invect_runtime :: __private :: invect_schema :: ColumnType :: Uuid ,
+        nullable : false ,
+        default : :: core :: option :: Option :: Some (:: invect_runtime :: __private :: invect_schema :: DefaultValue :: Uuid) ,
+        unique : false ,
+        references : :: core :: option :: Option :: None ,
+    } , :: invect_runtime :: __private :: invect_schema :: ColumnDef {
+        name : :: std :: borrow :: Cow :: Borrowed ("action") ,
+        ty : :: invect_runtime :: __private :: invect_schema :: ColumnType :: String {
+            max_length : :: core :: option :: Option :: Some (80u32)
+        } ,
+        nullable : false ,
+        default : :: core :: option :: Option :: None ,
+        unique : false ,
+        references : :: core :: option :: Option :: None ,
+    } , :: invect_runtime :: __private :: invect_schema :: ColumnDef {
+        name : :: std :: borrow :: Cow :: Borrowed ("flow_id") ,
+        ty : :: invect_runtime :: __private :: invect_schema :: ColumnType :: Uuid ,
+        nullable : true ,
+        default : :: core :: option :: Option :: None ,
+        unique : false ,
+        references : :: core :: option :: Option :: Some (:: invect_runtime :: __private :: invect_schema :: ForeignKey {
+            table : :: std :: borrow :: Cow :: Borrowed (<< flows :: id as :: invect_runtime :: Column > :: Table as :: invect_runtime :: Table > :: NAME) ,
+            column : :: std :: borrow :: Cow :: Borrowed (< flows :: id as :: invect_runtime :: Column > :: NAME) ,
+            on_delete : :: invect_runtime :: __private :: invect_schema :: OnDelete :: SetNull ,
+        }) ,
+    } , :: invect_runtime :: __private :: invect_schema :: ColumnDef {
+        name : :: std :: borrow :: Cow :: Borrowed ("status") ,
+        ty : :: invect_runtime :: __private :: invect_schema :: ColumnType :: Enum (< FlowRunStatus as :: invect_runtime :: InvectEnum > :: ENUM_DEF) ,
+        nullable : false ,
+        default : :: core :: option :: Option :: Some (:: invect_runtime :: __private :: invect_schema :: DefaultValue :: Str (:: std :: borrow :: Cow :: Borrowed ("PENDING"))) ,
+        unique : false ,
+        references : :: core :: option :: Option :: None ,
+    } , :: invect_runtime :: __private :: invect_schema :: ColumnDef {
+        name : :: std :: borrow :: Cow :: Borrowed ("created_at") ,
+        ty : :: invect_runtime :: __private :: invect_schema :: ColumnType :: Date ,
+        nullable : false ,
+        default : :: core :: option :: Option :: Some (:: invect_runtime :: __private :: invect_schema :: DefaultValue :: Now) ,
+        unique : false ,
+        references : :: core :: option :: Option :: None ,
+    }] ;
+    # [doc (hidden)] pub static __TABLE : :: invect_runtime :: __private :: invect_schema :: TableDef = :: invect_runtime :: __private :: invect_schema :: TableDef {
+        name : :: std :: borrow :: Cow :: Borrowed ("audit_logs") ,
+        columns : :: std :: borrow :: Cow :: Borrowed (__COLUMNS) ,
+        primary_key : :: std :: borrow :: Cow :: Borrowed (& [:: std :: borrow :: Cow :: Borrowed ("id")]) ,
+        indexes : :: std :: borrow :: Cow :: Borrowed (& [:: invect_runtime :: __private :: invect_schema :: IndexDef {
+            columns : :: std :: borrow :: Cow :: Borrowed (& [:: std :: borrow :: Cow :: Borrowed ("action")]) ,
+            unique : false
+        }]) ,
+        order : 100i32 ,
+    } ;
+    # [doc = "Column `id`."] # [allow (non_camel_case_types)] # [derive (Debug , Clone , Copy)] pub struct id ;
+    impl :: invect_runtime :: Column for id {
+        type Table = AuditLog ;
+        type Value = Uuid ;
+        type Param = Uuid ;
+        const NAME : & 'static str = "id" ;
+        const DEF : & 'static :: invect_runtime :: __private :: invect_schema :: ColumnDef = & __COLUMNS [0usize] ;
+    }
+    # [doc = "Column `action`."] # [allow (non_camel_case_types)] # [derive (Debug , Clone , Copy)] pub struct action ;
+    impl :: invect_runtime :: Column for action {
+        type Table = AuditLog ;
+        type Value = String ;
+        type Param = String ;
+        const NAME : & 'static str = "action" ;
+        const DEF : & 'static :: invect_runtime :: __private :: invect_schema :: ColumnDef = & __COLUMNS [1usize] ;
+    }
+    # [doc = "Column `flow_id`."] # [allow (non_camel_case_types)] # [derive (Debug , Clone , Copy)] pub struct flow_id ;
+    impl :: invect_runtime :: Column for flow_id {
+        type Table = AuditLog ;
+        type Value = Option < Uuid > ;
+        type Param = Uuid ;
+        const NAME : & 'static str = "flow_id" ;
+        const DEF : & 'static :: invect_runtime :: __private :: invect_schema :: ColumnDef = & __COLUMNS [2usize] ;
+    }
+    # [doc = "Column `status`."] # [allow (non_camel_case_types)] # [derive (Debug , Clone , Copy)] pub struct status ;
+    impl :: invect_runtime :: Column for status {
+        type Table = AuditLog ;
+        type Value = FlowRunStatus ;
+        type Param = FlowRunStatus ;
+        const NAME : & 'static str = "status" ;
+        const DEF : & 'static :: invect_runtime :: __private :: invect_schema :: ColumnDef = & __COLUMNS [3usize] ;
+    }
+    # [doc = "Column `created_at`."] # [allow (non_camel_case_types)] # [derive (Debug , Clone , Copy)] pub struct created_at ;
+    impl :: invect_runtime :: Column for created_at {
+        type Table = AuditLog ;
+        type Value = DateTime < Utc > ;
+        type Param = DateTime < Utc > ;
+        const NAME : & 'static str = "created_at" ;
+        const DEF : & 'static :: invect_runtime :: __private :: invect_schema :: ColumnDef = & __COLUMNS [4usize] ;
+    }
+}
+# [doc = "A new row of `audit_logs` for `insert`; defaulted columns may be left `None`."] # [derive (Debug , Clone , Default)] pub struct NewAuditLog {
+    # [doc = "`None` uses the column's default."] pub id : :: core :: option :: Option < Uuid > ,
+    # [doc = ""] pub action : String ,
+    # [doc = ""] pub flow_id : Option < Uuid > ,
+    # [doc = "`None` uses the column's default."] pub status : :: core :: option :: Option < FlowRunStatus > ,
+    # [doc = "`None` uses the column's default."] pub created_at : :: core :: option :: Option < DateTime < Utc > > ,
+}
+const _ : fn () = :: invect_runtime :: __private :: same_type :: << flows :: id as :: invect_runtime :: Column > :: Param , Uuid > ;
+const _ : () = :: core :: assert ! (:: invect_runtime :: __private :: has_variant (< FlowRunStatus as :: invect_runtime :: InvectEnum > :: VARIANTS , "PENDING") , "default \"PENDING\" of column `status` is not a stored name of enum `FlowRunStatus`; use a variant's stored name (its name after #[invect(rename_all)] or #[invect(rename)])") ;
+# [allow (dead_code)] impl AuditLog {
+    # [doc = r" Starts a query over this table's rows."] pub fn select () -> :: invect_runtime :: query :: Select < Self > {
+        :: core :: default :: Default :: default ()
+    }
+    # [doc = r" Inserts a row and returns it as stored (database defaults filled in)."] pub async fn insert (db : impl :: invect_runtime :: Executor , new : NewAuditLog) -> :: invect_runtime :: Result < Self > {
+        :: invect_runtime :: query :: insert :: < Self > (db , new) . await
+    }
+    # [doc = r" Inserts many rows in chunked multi-row INSERTs, in one transaction."] pub async fn insert_many (db : impl :: invect_runtime :: Executor , rows : impl :: core :: iter :: IntoIterator < Item = NewAuditLog >) -> :: invect_runtime :: Result < u64 > {
+        :: invect_runtime :: query :: insert_many :: < Self > (db , rows) . await
+    }
+    # [doc = r" The row with this primary key, if any."] pub async fn find (db : impl :: invect_runtime :: Executor , key : impl :: core :: convert :: Into < Uuid >) -> :: invect_runtime :: Result < :: core :: option :: Option < Self >> {
+        :: invect_runtime :: query :: find :: < Self > (db , & key . into ()) . await
+    }
+    # [doc = r" Writes every column of `row` by its primary key; returns the rows matched."] pub async fn update (db : impl :: invect_runtime :: Executor , row : & Self) -> :: invect_runtime :: Result < u64 > {
+        :: invect_runtime :: query :: update :: < Self > (db , row) . await
+    }
+    # [doc = r" A partial update of the rows matching `filter`."] pub fn update_where (filter : :: invect_runtime :: Expr < Self >) -> :: invect_runtime :: query :: UpdateWhere < Self > {
+        :: invect_runtime :: query :: UpdateWhere :: new (filter)
+    }
+    # [doc = r" Deletes the row with this primary key; returns the rows deleted."] pub async fn delete (db : impl :: invect_runtime :: Executor , key : impl :: core :: convert :: Into < Uuid >) -> :: invect_runtime :: Result < u64 > {
+        :: invect_runtime :: query :: delete :: < Self > (db , & key . into ()) . await
+    }
+    # [doc = r" Deletes the rows matching `filter`; returns how many."] pub async fn delete_where (db : impl :: invect_runtime :: Executor , filter : :: invect_runtime :: Expr < Self >) -> :: invect_runtime :: Result < u64 > {
+        :: invect_runtime :: query :: delete_where :: < Self > (db , filter) . await
+    }
+}
+impl :: invect_runtime :: Table for AuditLog {
+    type New = NewAuditLog ;
+    type Key = Uuid ;
+    const NAME : & 'static str = "audit_logs" ;
+    const DEF : & 'static :: invect_runtime :: __private :: invect_schema :: TableDef = & audit_logs :: __TABLE ;
+    fn prepare_new (new : & mut NewAuditLog , d : & dyn :: invect_runtime :: __private :: invect_schema :: Dialect) {
+        if d . client_generates_uuid () && new . id . is_none () {
+            new . id = :: core :: option :: Option :: Some (:: invect_runtime :: __private :: uuid :: Uuid :: new_v4 ()) ;
+        }
+    }
+    fn bind_new (new : & NewAuditLog , args : & mut :: invect_runtime :: Args) -> :: invect_runtime :: value :: BindResult {
+        args . push (& new . id) ? ;
+        args . push (& new . action) ? ;
+        args . push (& new . flow_id) ? ;
+        args . push (& new . status) ? ;
+        args . push (& new . created_at) ? ;
+        :: core :: result :: Result :: Ok (())
+    }
+    fn new_key (new : & NewAuditLog) -> :: core :: option :: Option < Self :: Key > {
+        new . id . clone ()
+    }
+    fn bind_key (key : & Self :: Key , args : & mut :: invect_runtime :: Args) -> :: invect_runtime :: value :: BindResult {
+        args . push (key) ? ;
+        :: core :: result :: Result :: Ok (())
+    }
+    fn bind_update (& self , args : & mut :: invect_runtime :: Args) -> :: invect_runtime :: value :: BindResult {
+        args . push (& self . action) ? ;
+        args . push (& self . flow_id) ? ;
+        args . push (& self . status) ? ;
+        args . push (& self . created_at) ? ;
+        args . push (& self . id) ? ;
+        :: core :: result :: Result :: Ok (())
+    }
+    fn decode (row : :: invect_runtime :: RowRef < '_ >) -> :: core :: result :: Result < Self ,
+    :: invect_runtime :: __private :: SqlxError > {
+        :: core :: result :: Result :: Ok (Self {
+            id : row . get (0usize) ? ,
+            action : row . get (1usize) ? ,
+            flow_id : row . get (2usize) ? ,
+            status : row . get (3usize) ? ,
+            created_at : row . get (4usize) ? ,
+        })
+    }
+}
