@@ -1,21 +1,39 @@
 //! The baseline: the generated API's statements written by hand with plain
 //! sqlx (`sqlx::query(sql).bind(..)` on the same pool, rows decoded field by
-//! field). The SQL text is the table's own statement (`Table::statements`), so
+//! field). The SQL text is the table's own statement (rendered from its `DEF`,
+//! as the runtime does, once per process here: [`statements`]), so
 //! both sides run byte-identical SQL and only the code around it differs.
 
 use chrono::{DateTime, Utc};
 use invect_runtime::core::{Flow, NewFlow, NodeExecution, NodeExecutionStatus};
 use invect_runtime::{InvectEnum, Table};
+use invect_schema::statements::{TableStatements, table_statements};
 use invect_schema::{ColumnType, DialectKind};
 use serde_json::Value;
+use sqlx::AssertSqlSafe;
 use uuid::Uuid;
+
+/// Table `T`'s statements in dialect `kind`, the text the runtime runs,
+/// rendered once and kept for the process (a benchmark's baseline only).
+pub fn statements<T: Table>(kind: DialectKind) -> &'static TableStatements<String> {
+    use std::collections::HashMap;
+    use std::sync::{Mutex, OnceLock};
+    type Cache = Mutex<HashMap<(std::any::TypeId, DialectKind), &'static TableStatements<String>>>;
+    static CACHE: OnceLock<Cache> = OnceLock::new();
+    let mut map = CACHE
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(|p| p.into_inner());
+    map.entry((std::any::TypeId::of::<T>(), kind))
+        .or_insert_with(|| Box::leak(Box::new(table_statements(kind.dialect(), T::DEF))))
+}
 
 /// The select of the overhead benchmark: a run's executions, 100 at most.
 pub fn select_sql(kind: DialectKind) -> &'static str {
     let d = kind.dialect();
     let sql = format!(
         "{} WHERE {} = {} LIMIT {}",
-        NodeExecution::statements(kind).select,
+        statements::<NodeExecution>(kind).select,
         d.quote("flow_run_id"),
         d.placeholder(1, &ColumnType::Uuid),
         d.placeholder(2, &ColumnType::BigInt),
@@ -43,8 +61,11 @@ macro_rules! hand_dialect {
 
         /// `Flow::find` by hand.
         pub async fn find_flow(pool: &Pool, id: &str) -> Result<Option<Flow>, sqlx::Error> {
-            let sql = Flow::statements(KIND).find;
-            let row = sqlx::query(sql).bind(id).fetch_optional(pool).await?;
+            let sql = statements::<Flow>(KIND).find.as_str();
+            let row = sqlx::query(AssertSqlSafe(sql))
+                .bind(id)
+                .fetch_optional(pool)
+                .await?;
             row.map(|r| flow(&r)).transpose()
         }
 
@@ -65,7 +86,7 @@ macro_rules! hand_dialect {
 
         /// `Flow::insert` by hand (read back by key where there is no RETURNING).
         pub async fn insert_flow(pool: &Pool, new: &NewFlow) -> Result<Flow, sqlx::Error> {
-            let q = sqlx::query(Flow::statements(KIND).insert)
+            let q = sqlx::query(AssertSqlSafe(statements::<Flow>(KIND).insert.as_str()))
                 .bind(&new.id)
                 .bind(&new.name)
                 .bind(&new.description)
@@ -86,7 +107,7 @@ macro_rules! hand_dialect {
 
         /// `Flow::update` by hand.
         pub async fn update_flow(pool: &Pool, f: &Flow) -> Result<u64, sqlx::Error> {
-            let done = sqlx::query(Flow::statements(KIND).update)
+            let done = sqlx::query(AssertSqlSafe(statements::<Flow>(KIND).update.as_str()))
                 .bind(&f.name)
                 .bind(&f.description)
                 .bind(f.tags.as_ref().map(json))

@@ -10,8 +10,8 @@ use invect_schema::{Dialect, DialectKind, Schema, render_table};
 use crate::db::Db;
 use crate::diff::diff;
 use crate::driver::Conn;
-use crate::report::Drift;
 use crate::error::{Error, Result};
+use crate::report::Drift;
 
 /// The statements a push would run, or why it cannot run.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -135,7 +135,6 @@ fn quoted(values: &[String]) -> String {
         .join(", ")
 }
 
-
 /// What verification found.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct VerifyReport {
@@ -177,4 +176,3 @@ impl std::fmt::Display for VerifyReport {
         )
     }
 }
-

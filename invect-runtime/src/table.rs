@@ -3,8 +3,7 @@
 
 use std::marker::PhantomData;
 
-use invect_schema::statements::TableStatements;
-use invect_schema::{ColumnDef, Dialect, DialectKind, Extension, TableDef};
+use invect_schema::{ColumnDef, Dialect, Extension, TableDef};
 
 use crate::driver::{Args, RowRef};
 use crate::value::{BindResult, Value};
@@ -26,13 +25,6 @@ pub trait Table: Sized + Send + Sync + Unpin + 'static {
     const NAME: &'static str;
     /// The table's metadata.
     const DEF: &'static TableDef;
-    /// The fixed statements, indexed by [`DialectKind::index`].
-    const STATEMENTS: &'static [TableStatements<&'static str>; 3];
-
-    /// The statements for one dialect.
-    fn statements(kind: DialectKind) -> &'static TableStatements<&'static str> {
-        &Self::STATEMENTS[kind.index()]
-    }
     /// Fills the defaults the client supplies in dialect `d` (UUIDs where the
     /// database has no function or no `RETURNING`).
     fn prepare_new(new: &mut Self::New, d: &dyn Dialect);

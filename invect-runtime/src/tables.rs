@@ -62,10 +62,7 @@ impl Tables {
             count: s.count.into(),
         };
         let resolved = Arc::new(Resolved { def, statements });
-        write(&self.resolved)
-            .entry(key)
-            .or_insert(resolved)
-            .clone()
+        write(&self.resolved).entry(key).or_insert(resolved).clone()
     }
 
     /// The `rows`-row `INSERT` of table `T`, made by `render` at first use.

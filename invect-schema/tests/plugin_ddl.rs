@@ -5,8 +5,8 @@
 use std::borrow::Cow::Borrowed as B;
 
 use invect_schema::{
-    ColumnDef, ColumnType, DefaultValue, Dialect, DialectKind, EnumDef, Extension, ForeignKey,
-    IndexDef, Name, OnDelete, TableDef, render_table,
+    ColumnDef, ColumnType, DefaultValue, DialectKind, EnumDef, ForeignKey, IndexDef, Name,
+    OnDelete, TableDef, render_table,
 };
 
 const LEVEL: EnumDef = EnumDef {

@@ -3,8 +3,8 @@
 
 use invect_schema::Schema;
 
-use crate::redact::redact_connection_string;
 use crate::plugin::{Plugin, merged_schema};
+use crate::redact::redact_connection_string;
 
 use super::failure::{Failure, Outcome};
 use super::output::Out;

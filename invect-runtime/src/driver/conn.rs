@@ -89,7 +89,11 @@ impl Conn {
     /// open their own transaction inside it (the migrator's) use savepoints.
     pub async fn begin_write(&mut self) -> Result<()> {
         let sql = self.driver().begin_write();
-        each_manager!(self, |c, M| M::begin(c, Some(sqlx::SqlSafeStr::into_sql_str(sql))).await?);
+        each_manager!(self, |c, M| M::begin(
+            c,
+            Some(sqlx::SqlSafeStr::into_sql_str(sql))
+        )
+        .await?);
         Ok(())
     }
 

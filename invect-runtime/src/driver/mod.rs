@@ -28,8 +28,8 @@ mod url;
 use invect_schema::DialectKind;
 
 pub(crate) use conn::Conn;
-pub(crate) use connect::connect_pool;
 pub use connect::CONNECT_TIMEOUT;
+pub(crate) use connect::connect_pool;
 pub use exec::{Args, RowRef, Sql};
 pub(crate) use lock::SessionLock;
 pub use pool::Pool;

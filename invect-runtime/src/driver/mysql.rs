@@ -98,4 +98,3 @@ pub(super) async fn connect_mysql(ctx: &Ctx, source: &str) -> Result<Pool> {
         .map_err(|e| server_error(ctx, &server, e))?;
     Ok(Pool::Mysql(pool))
 }
-

@@ -78,4 +78,3 @@ pub(super) async fn connect_postgres(ctx: &Ctx, source: &str) -> Result<Pool> {
         .map_err(|e| server_error(ctx, &server, e))?;
     Ok(Pool::Postgres(pool))
 }
-

@@ -82,7 +82,11 @@ pub(super) async fn connect_sqlite_memory(ctx: &Ctx, query: Option<&str>) -> Res
     Ok(Pool::Sqlite(pool))
 }
 
-pub(super) async fn connect_sqlite_file(ctx: &Ctx, raw_path: &str, query: Option<&str>) -> Result<Pool> {
+pub(super) async fn connect_sqlite_file(
+    ctx: &Ctx,
+    raw_path: &str,
+    query: Option<&str>,
+) -> Result<Pool> {
     let decoded = percent_decode(raw_path);
     if decoded.contains('\0') {
         return Err(ctx.fail(
@@ -172,7 +176,10 @@ async fn connect_sqlite_retrying(
     let start = std::time::Instant::now();
     let mut pause = Duration::from_millis(20);
     loop {
-        match pool_options::<SqlxSqlite>().connect_with(opts.clone()).await {
+        match pool_options::<SqlxSqlite>()
+            .connect_with(opts.clone())
+            .await
+        {
             Err(e) if sqlite_busy(&e) && start.elapsed() < SQLITE_BUSY_TIMEOUT => {
                 tokio::time::sleep(pause).await;
                 pause = (pause * 2).min(Duration::from_millis(500));
@@ -270,4 +277,3 @@ fn sqlite_error(ctx: &Ctx, path: &Path, e: sqlx::Error) -> Error {
         ),
     }
 }
-

@@ -91,13 +91,16 @@ impl<'a> Target<'a> {
 
 /// Why `lower` (a lower-cased connection string) names no known scheme.
 fn unknown_scheme(ctx: &Ctx, lower: &str) -> crate::error::Error {
-    let scheme = lower.split_once(':').map(|(scheme, _)| scheme).filter(|sc| {
-        !sc.is_empty()
-            && sc.starts_with(|c: char| c.is_ascii_alphabetic())
-            && sc
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
-    });
+    let scheme = lower
+        .split_once(':')
+        .map(|(scheme, _)| scheme)
+        .filter(|sc| {
+            !sc.is_empty()
+                && sc.starts_with(|c: char| c.is_ascii_alphabetic())
+                && sc
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+        });
     match scheme {
         Some(sc @ ("postgresql" | "postgres" | "mysql" | "mariadb")) => ctx.fail(
             ConnectProblem::Malformed,

@@ -4,14 +4,14 @@ use std::marker::PhantomData;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
-use futures_core::Stream;
-use futures_core::stream::BoxStream;
 use super::{SqlWriter, resolve};
 use crate::db::Db;
 use crate::driver::RowRef;
 use crate::error::{Error, Result};
 use crate::executor::Executor;
 use crate::table::{Expr, Node, Order, Table};
+use futures_core::Stream;
+use futures_core::stream::BoxStream;
 
 /// A query over table `T`'s rows, run by `all`, `one` or `count`.
 #[must_use = "a query does nothing until `.all()`, `.one()` or `.count()` runs it"]
@@ -112,11 +112,7 @@ impl<T: Table> Select<T> {
 
     /// How many rows match the filter (ordering, limit and offset ignored).
     pub async fn count(self, mut e: impl Executor) -> Result<u64> {
-        let mut w = SqlWriter::new(
-            &e,
-            T::NAME,
-            &resolve::<T>(&e).statements.count,
-        );
+        let mut w = SqlWriter::new(&e, T::NAME, &resolve::<T>(&e).statements.count);
         w.filter(&self.filter)?;
         let n = e
             .fetch_optional(w.sql.into(), w.args, |r: RowRef<'_>| r.get::<i64>(0))

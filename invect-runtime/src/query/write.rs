@@ -2,12 +2,12 @@
 
 use std::marker::PhantomData;
 
-use invect_schema::statements::insert_values;
 use invect_schema::TableDef;
+use invect_schema::statements::insert_values;
 
 use super::{SqlWriter, bind_error, resolve};
-use crate::error::{Error, Result};
 use crate::driver::{Args, Sql, chunk_rows};
+use crate::error::{Error, Result};
 use crate::executor::Executor;
 use crate::table::{Column, Expr, Node, Table, TableExtension};
 use crate::value::Value;
@@ -21,7 +21,9 @@ pub async fn insert<T: Table>(mut e: impl Executor, mut new: T::New) -> Result<T
     let mut args = Args::new(kind);
     T::bind_new(&new, &mut args).map_err(bind_error::<T>)?;
     if d.has_returning() {
-        let row = e.fetch_optional((&st.insert).into(), args, T::decode).await?;
+        let row = e
+            .fetch_optional((&st.insert).into(), args, T::decode)
+            .await?;
         return row.ok_or(Error::NotFound { table: T::NAME });
     }
     e.execute((&st.insert).into(), args).await?;
@@ -111,12 +113,8 @@ pub async fn find<T: Table>(mut e: impl Executor, key: &T::Key) -> Result<Option
     let kind = e.kind();
     let mut args = Args::new(kind);
     T::bind_key(key, &mut args).map_err(bind_error::<T>)?;
-    e.fetch_optional(
-        (&resolve::<T>(&e).statements.find).into(),
-        args,
-        T::decode,
-    )
-    .await
+    e.fetch_optional((&resolve::<T>(&e).statements.find).into(), args, T::decode)
+        .await
 }
 
 /// Writes every column of `row` to the row with its primary key. Returns the
@@ -125,11 +123,8 @@ pub async fn update<T: Table>(mut e: impl Executor, row: &T) -> Result<u64> {
     let kind = e.kind();
     let mut args = Args::new(kind);
     row.bind_update(&mut args).map_err(bind_error::<T>)?;
-    e.execute(
-        (&resolve::<T>(&e).statements.update).into(),
-        args,
-    )
-    .await
+    e.execute((&resolve::<T>(&e).statements.update).into(), args)
+        .await
 }
 
 /// Deletes the row with primary key `key`. Returns the number deleted (0 or 1).
@@ -137,11 +132,8 @@ pub async fn delete<T: Table>(mut e: impl Executor, key: &T::Key) -> Result<u64>
     let kind = e.kind();
     let mut args = Args::new(kind);
     T::bind_key(key, &mut args).map_err(bind_error::<T>)?;
-    e.execute(
-        (&resolve::<T>(&e).statements.delete).into(),
-        args,
-    )
-    .await
+    e.execute((&resolve::<T>(&e).statements.delete).into(), args)
+        .await
 }
 
 /// Deletes every row matching `filter`; returns how many.

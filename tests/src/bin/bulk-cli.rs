@@ -12,7 +12,6 @@
 use std::borrow::Cow;
 use std::process::ExitCode;
 
-use invect_runtime::schema::statements::TableStatements;
 use invect_runtime::schema::{ColumnDef, ColumnType, Dialect, ForeignKey, OnDelete, TableDef};
 use invect_runtime::value::BindResult;
 use invect_runtime::{Args, Plugin, RowRef, Table};
@@ -58,15 +57,6 @@ const COLUMNS: &[ColumnDef] = &[
     },
 ];
 
-const NO_SQL: TableStatements<&str> = TableStatements {
-    insert: "",
-    select: "",
-    find: "",
-    update: "",
-    delete: "",
-    count: "",
-};
-
 impl<const N: usize> Bulk<N> {
     const BYTES: [u8; 8] = name_bytes(N);
     const TABLE_NAME: &'static str = match std::str::from_utf8(&Self::BYTES) {
@@ -90,7 +80,6 @@ impl<const N: usize> Table for Bulk<N> {
         indexes: Cow::Borrowed(&[]),
         order: 0,
     };
-    const STATEMENTS: &'static [TableStatements<&'static str>; 3] = &[NO_SQL, NO_SQL, NO_SQL];
 
     fn prepare_new(_: &mut (), _: &dyn Dialect) {}
     fn bind_new(_: &(), _: &mut Args) -> BindResult {
