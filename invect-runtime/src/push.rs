@@ -4,8 +4,9 @@
 
 use std::collections::BTreeSet;
 
+use invect_schema::alter::{add_needs_empty_table, cannot_add_column};
 use invect_schema::meta::{meta_table, meta_table_name, record_sql};
-use invect_schema::{Dialect, DialectKind, Schema, render_table};
+use invect_schema::{Dialect, Schema, render_table};
 
 use crate::db::Db;
 use crate::diff::diff;
@@ -155,46 +156,20 @@ async fn add_step(
     Ok(())
 }
 
-/// Why a missing column cannot be added in place, if it cannot.
+/// Why a missing column cannot be added in place, if it cannot: the rule
+/// migrations follow too, told whether the table has rows (read only when
+/// the answer matters).
 async fn refuse_column(
     conn: &mut Conn,
     d: &dyn Dialect,
     table: &str,
     c: &invect_schema::ColumnDef,
 ) -> Result<Option<String>> {
-    let has_ddl_default = c
-        .default
-        .as_ref()
-        .is_some_and(|v| d.default_expr(v, &c.ty).is_some());
-    let sqlite = d.kind() == DialectKind::Sqlite;
-    let column = format!("`{table}.{}`", c.name);
-    if !c.nullable && !has_ddl_default {
-        let has_rows = conn
-            .exists(&format!("SELECT 1 FROM {} LIMIT 1", d.quote(table)))
-            .await?;
-        if has_rows || sqlite {
-            return Ok(Some(format!(
-                "column {column} is NOT NULL without a database default and `{table}` {}; \
-                 a migration must add it as nullable, fill every row, then make it NOT NULL",
-                if has_rows {
-                    "has rows"
-                } else {
-                    "cannot take one on SQLite"
-                }
-            )));
-        }
-    }
-    if sqlite && !c.nullable && matches!(c.default, Some(invect_schema::DefaultValue::Now)) {
-        return Ok(Some(format!(
-            "column {column} is NOT NULL with default `now`, which SQLite cannot add to an existing table \
-             (its default must be a constant); a migration must rebuild `{table}` keeping its rows"
-        )));
-    }
-    if sqlite && c.references.is_some() && !c.nullable {
-        return Ok(Some(format!(
-            "column {column} is a NOT NULL foreign key, which SQLite cannot add to an existing table; \
-             make it nullable or rebuild `{table}` in a migration"
-        )));
-    }
-    Ok(None)
+    let has_rows = if add_needs_empty_table(d, c) {
+        conn.exists(&format!("SELECT 1 FROM {} LIMIT 1", d.quote(table)))
+            .await?
+    } else {
+        false
+    };
+    Ok(cannot_add_column(d, table, c, Some(has_rows)))
 }

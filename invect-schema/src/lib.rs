@@ -25,6 +25,7 @@
 //! # Ok::<(), invect_schema::SchemaErrors>(())
 //! ```
 
+pub mod alter;
 mod dialect;
 mod error;
 pub mod ident;

@@ -5,7 +5,8 @@
 
 use std::collections::BTreeMap;
 
-use crate::dialect::{Dialect, DialectKind, render_table};
+use crate::alter::cannot_add_column;
+use crate::dialect::{Dialect, render_table};
 use crate::merge::{Schema, SchemaTable};
 use crate::meta::{meta_table, record_sql};
 use crate::model::{ColumnDef, ColumnType, EnumDef, IndexDef, TableDef};
@@ -221,7 +222,7 @@ impl SchemaDiff<'_> {
 
     /// `ALTER TABLE ... ADD COLUMN`, or why the column cannot be added so.
     fn new_column(&mut self, table: &str, c: &ColumnDef) {
-        match cannot_add(self.d, table, c) {
+        match cannot_add_column(self.d, table, c, None) {
             Some(reason) => self.reasons.push(reason),
             None => self.out.extend(self.d.add_column(table, c)),
         }
@@ -288,38 +289,6 @@ fn same_type(d: &dyn Dialect, a: &ColumnType, b: &ColumnType) -> bool {
         (ColumnType::Enum(x), ColumnType::Enum(y)) => x.name == y.name,
         _ => a.abstract_name() == b.abstract_name() && d.column_type(a) == d.column_type(b),
     }
-}
-
-/// Why `c` cannot be added to the existing table `table`, if it cannot.
-fn cannot_add(d: &dyn Dialect, table: &str, c: &ColumnDef) -> Option<String> {
-    let column = format!("`{table}.{}`", c.name);
-    let has_ddl_default = c
-        .default
-        .as_ref()
-        .is_some_and(|v| d.default_expr(v, &c.ty).is_some());
-    let sqlite = d.kind() == DialectKind::Sqlite;
-    if !c.nullable && !has_ddl_default {
-        return Some(format!(
-            "column {column} is NOT NULL without a database default, so the rows `{table}` \
-             already has could not get a value; make it nullable (`Option<T>`), give it a default, \
-             or write that migration by hand (add it nullable, fill every row, then make it NOT NULL)"
-        ));
-    }
-    if sqlite && !c.nullable && matches!(c.default, Some(crate::DefaultValue::Now)) {
-        return Some(format!(
-            "column {column} is NOT NULL with default `now`, which SQLite cannot add to an existing \
-             table (its default must be a constant); make it nullable, or write that migration by \
-             hand (rebuild `{table}` keeping its rows)"
-        ));
-    }
-    if sqlite && c.references.is_some() && (!c.nullable || c.default.is_some()) {
-        return Some(format!(
-            "column {column} is a foreign key that is NOT NULL or has a default, which SQLite cannot \
-             add to an existing table; make it nullable without a default, or write that migration \
-             by hand (rebuild `{table}` keeping its rows)"
-        ));
-    }
-    None
 }
 
 /// Every index a table gets, by name.

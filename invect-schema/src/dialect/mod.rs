@@ -200,6 +200,13 @@ pub trait Dialect: Sync {
         "?".to_string()
     }
 
+    /// Why this dialect's `ALTER TABLE … ADD COLUMN` cannot add `c` to the
+    /// existing table `table`, beyond the rule every dialect shares
+    /// (`alter::cannot_add_column`); `None` if it can.
+    fn add_column_limit(&self, _table: &str, _c: &ColumnDef) -> Option<String> {
+        None
+    }
+
     /// Whether `INSERT ... RETURNING` is available (MySQL 8 has none).
     fn has_returning(&self) -> bool {
         true

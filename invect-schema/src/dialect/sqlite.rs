@@ -1,7 +1,8 @@
 //! SQLite: everything is TEXT or INTEGER; `uuid` defaults are client side.
 
 use super::{Dialect, DialectKind};
-use crate::model::{ColumnType, DefaultValue};
+use crate::alter::add_needs_empty_table;
+use crate::model::{ColumnDef, ColumnType, DefaultValue};
 
 /// SQLite DDL.
 #[derive(Debug, Clone, Copy)]
@@ -11,6 +12,34 @@ pub struct Sqlite;
 pub const SQLITE_NOW: &str = "(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))";
 
 impl Dialect for Sqlite {
+    /// SQLite's `ADD COLUMN` needs a constant default for a NOT NULL column
+    /// (even on an empty table) and takes no foreign key that is NOT NULL or
+    /// has a default; anything else needs a table rebuild.
+    fn add_column_limit(&self, table: &str, c: &ColumnDef) -> Option<String> {
+        let column = format!("`{table}.{}`", c.name);
+        if add_needs_empty_table(self, c) {
+            return Some(format!(
+                "column {column} is NOT NULL without a database default and `{table}` cannot take \
+                 one on SQLite; a migration must add it as nullable, fill every row, then make it NOT NULL"
+            ));
+        }
+        if !c.nullable && matches!(c.default, Some(DefaultValue::Now)) {
+            return Some(format!(
+                "column {column} is NOT NULL with default `now`, which SQLite cannot add to an existing \
+                 table (its default must be a constant); make it nullable, or write that migration by \
+                 hand (rebuild `{table}` keeping its rows)"
+            ));
+        }
+        if c.references.is_some() && (!c.nullable || c.default.is_some()) {
+            return Some(format!(
+                "column {column} is a foreign key that is NOT NULL or has a default, which SQLite cannot \
+                 add to an existing table; make it nullable without a default, or write that migration \
+                 by hand (rebuild `{table}` keeping its rows)"
+            ));
+        }
+        None
+    }
+
     fn kind(&self) -> DialectKind {
         DialectKind::Sqlite
     }

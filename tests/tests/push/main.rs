@@ -632,3 +632,62 @@ async fn verify_as_select_only_user_postgres() {
 async fn verify_as_select_only_user_mysql() {
     verify_as_select_only_user(DialectKind::Mysql).await;
 }
+
+/// A nullable column that references `flows.id` and has a default.
+#[invect_runtime::invect_table(extends = invect_runtime::core::Flow)]
+#[derive(Debug, Clone, PartialEq)]
+pub struct FlowTemplate {
+    #[invect(references = flows::id, default = "f1")]
+    pub template_flow_id: Option<String>,
+}
+
+/// SQLite cannot `ADD COLUMN` a foreign key with a default. Push and plan
+/// refuse it with the reason migrations give (one rule in invect-schema),
+/// never SQLite's raw "Cannot add a REFERENCES column with non-NULL default
+/// value"; nothing changes. PostgreSQL adds it in place.
+#[tokio::test]
+async fn referencing_column_with_default_is_refused_alike_by_plan_push_and_migrate_sqlite() {
+    let test = AnyTestDb::new(DialectKind::Sqlite).await;
+    invect(&test).await.push().await.expect("core push");
+    let db = test.db();
+    let new = NewFlow {
+        id: "f1".into(),
+        name: "One".into(),
+        ..NewFlow::default()
+    };
+    Flow::insert(&db, new).await.expect("insert");
+    let before = invect_runtime::introspect::introspect(&db)
+        .await
+        .expect("introspect");
+    let plugin = || Plugin::new("templates").extend::<FlowTemplate>();
+    let invect = invect_with(&test, |b| b.plugin(plugin())).await;
+
+    let plan = invect.plan().await.expect("plan");
+    let err = invect.push().await.expect_err("push must refuse");
+    let Error::PushRefused { reasons } = &err else {
+        panic!("not a refusal: {err}")
+    };
+    assert_eq!(plan.refusals, *reasons, "plan and push disagree");
+    assert_eq!(reasons.len(), 1, "{err}");
+    assert!(
+        reasons[0].contains("`flows.template_flow_id`") && reasons[0].contains("foreign key"),
+        "{}",
+        reasons[0]
+    );
+    assert!(
+        !err.to_string().contains("Cannot add"),
+        "raw SQLite error: {err}"
+    );
+
+    let schema = invect_runtime::merged_schema(&[plugin()], "").expect("schema");
+    let core = invect_runtime::merged_schema(&[], "").expect("core schema");
+    let migration =
+        invect_runtime::schema::diff_schemas(DialectKind::Sqlite.dialect(), &core, &schema, "")
+            .expect_err("a migration file must refuse it too");
+    assert_eq!(migration, *reasons, "migrate and push word it differently");
+
+    let after = invect_runtime::introspect::introspect(&db)
+        .await
+        .expect("introspect");
+    assert_eq!(after, before, "a refused push changed the schema");
+}
