@@ -3,7 +3,7 @@
 
 use std::collections::BTreeSet;
 
-use invect_schema::{ColumnDef, DialectKind, Schema, TableDef};
+use invect_schema::{ColumnDef, DialectKind, Schema, TableDef, parse_mysql_enum};
 
 use crate::introspect::{LiveSchema, type_matches};
 pub use crate::report::Drift;
@@ -132,44 +132,4 @@ fn mysql_enum_missing(kind: DialectKind, c: &ColumnDef, live_type: &str) -> Opti
             .map(|v| v.to_string())
             .collect(),
     )
-}
-
-/// `enum('a','b''c')` → `["a", "b'c"]`.
-pub(crate) fn parse_mysql_enum(s: &str) -> Option<Vec<String>> {
-    let body = s.strip_prefix("enum(")?.strip_suffix(')')?;
-    let mut values = Vec::new();
-    let mut chars = body.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c != '\'' {
-            continue;
-        }
-        let mut v = String::new();
-        while let Some(c) = chars.next() {
-            match (c, chars.peek()) {
-                ('\'', Some('\'')) => {
-                    v.push('\'');
-                    chars.next();
-                }
-                ('\'', _) => break,
-                ('\\', Some(_)) => v.extend(chars.next()),
-                (c, _) => v.push(c),
-            }
-        }
-        values.push(v);
-    }
-    Some(values)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::parse_mysql_enum;
-
-    #[test]
-    fn parses_mysql_enum_values_with_quotes() {
-        assert_eq!(
-            parse_mysql_enum("enum('a','b''c','d e')"),
-            Some(vec!["a".into(), "b'c".into(), "d e".into()])
-        );
-        assert_eq!(parse_mysql_enum("varchar(3)"), None);
-    }
 }

@@ -38,8 +38,8 @@ pub mod statements;
 pub mod validate;
 
 pub use dialect::{
-    Dialect, DialectKind, MySql, Postgres, Sqlite, foreign_key_name, render_schema, render_script,
-    render_table,
+    Dialect, DialectKind, MySql, Postgres, Sqlite, foreign_key_name, parse_mysql_enum,
+    render_schema, render_script, render_table,
 };
 pub use error::{ColumnAttribute, SchemaError, SchemaErrors};
 pub use merge::{Schema, SchemaBuilder, SchemaTable};

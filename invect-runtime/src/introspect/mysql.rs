@@ -5,6 +5,7 @@
 //! columns as binary strings, which do not decode as text.
 
 use invect_schema::ColumnType;
+use invect_schema::parse_mysql_enum;
 use sqlx::Row;
 use sqlx::mysql::{MySqlConnection, MySqlRow};
 
@@ -200,34 +201,6 @@ fn lower_outside_quotes(text: &str) -> String {
         .collect()
 }
 
-/// The values of `enum('a','b')`, quotes undone; `None` for any other type.
-fn enum_values(data_type: &str) -> Option<Vec<String>> {
-    let mut rest = data_type.strip_prefix("enum(")?.strip_suffix(')')?;
-    let mut values = Vec::new();
-    loop {
-        rest = rest.strip_prefix('\'')?;
-        let mut value = String::new();
-        loop {
-            let end = rest.find('\'')?;
-            value.push_str(&rest[..end]);
-            rest = &rest[end + 1..];
-            match rest.strip_prefix('\'') {
-                Some(after) => {
-                    value.push('\'');
-                    rest = after;
-                }
-                None => break,
-            }
-        }
-        values.push(value);
-        match rest.strip_prefix(',') {
-            Some(after) => rest = after,
-            None if rest.is_empty() => return Some(values),
-            None => return None,
-        }
-    }
-}
-
 /// `base` or `base(N)` (an integer with its display width, as MariaDB shows it).
 fn is_int(data_type: &str, base: &str) -> bool {
     match data_type.strip_prefix(base) {
@@ -260,9 +233,8 @@ pub(super) fn type_matches(expected: &ColumnType, live: &LiveColumn) -> bool {
         ColumnType::Date => t == "datetime(3)",
         ColumnType::Json => t == "json" || (t == "longtext" && live.json_check),
         ColumnType::Uuid => t == "char(36)",
-        ColumnType::Enum(e) => {
-            enum_values(t).is_some_and(|live| e.values.iter().all(|v| live.iter().any(|l| l == v)))
-        }
+        ColumnType::Enum(e) => parse_mysql_enum(t)
+            .is_some_and(|live| e.values.iter().all(|v| live.iter().any(|l| l == v))),
     }
 }
 
@@ -356,17 +328,6 @@ mod tests {
                 "{ty} should not match {text}"
             );
         }
-    }
-
-    #[test]
-    fn enum_values_undo_quoting() {
-        assert_eq!(
-            enum_values("enum('a','it''s','')"),
-            Some(vec!["a".to_string(), "it's".to_string(), String::new()])
-        );
-        assert_eq!(enum_values("enum('a'"), None);
-        assert_eq!(enum_values("enum('a' 'b')"), None);
-        assert_eq!(enum_values("set('a')"), None);
     }
 
     #[test]

@@ -5,7 +5,7 @@ mod mysql;
 mod postgres;
 mod sqlite;
 
-pub use mysql::MySql;
+pub use mysql::{MySql, parse_mysql_enum};
 pub use postgres::Postgres;
 pub use sqlite::Sqlite;
 

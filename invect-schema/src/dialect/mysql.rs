@@ -127,3 +127,58 @@ impl Dialect for MySql {
         out
     }
 }
+
+/// The values of a MySQL column type `enum('a','b''c')` as the catalog shows
+/// it, quotes undone (`["a", "b'c"]`); `None` for any other type. The one
+/// reader of that syntax (introspection and drift both use it).
+pub fn parse_mysql_enum(data_type: &str) -> Option<Vec<String>> {
+    let mut rest = data_type.strip_prefix("enum(")?.strip_suffix(')')?;
+    let mut values = Vec::new();
+    loop {
+        rest = rest.strip_prefix('\'')?;
+        let mut value = String::new();
+        loop {
+            let end = rest.find('\'')?;
+            value.push_str(&rest[..end]);
+            rest = &rest[end + 1..];
+            match rest.strip_prefix('\'') {
+                Some(after) => {
+                    value.push('\'');
+                    rest = after;
+                }
+                None => break,
+            }
+        }
+        values.push(value);
+        match rest.strip_prefix(',') {
+            Some(after) => rest = after,
+            None if rest.is_empty() => return Some(values),
+            None => return None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_mysql_enum;
+
+    #[test]
+    fn enum_values_undo_quoting() {
+        assert_eq!(
+            parse_mysql_enum("enum('a','it''s','')"),
+            Some(vec!["a".to_string(), "it's".to_string(), String::new()])
+        );
+        assert_eq!(parse_mysql_enum("enum('a'"), None);
+        assert_eq!(parse_mysql_enum("enum('a' 'b')"), None);
+        assert_eq!(parse_mysql_enum("set('a')"), None);
+    }
+
+    #[test]
+    fn quotes_and_spaces_survive() {
+        assert_eq!(
+            parse_mysql_enum("enum('a','b''c','d e')"),
+            Some(vec!["a".into(), "b'c".into(), "d e".into()])
+        );
+        assert_eq!(parse_mysql_enum("varchar(3)"), None);
+    }
+}
