@@ -1,8 +1,8 @@
 //! `invect-cli`: the stock command line, with the core tables only.
 //!
 //! An application with plugins builds the same binary with its plugins:
-//! `invect_runtime::cli::main(vec![my_plugin()])`.
+//! `invect_cli::main(vec![my_plugin()])`.
 
 fn main() -> std::process::ExitCode {
-    invect_runtime::cli::main(Vec::new())
+    invect_cli::main(Vec::new())
 }

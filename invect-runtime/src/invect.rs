@@ -4,7 +4,8 @@
 use invect_schema::Schema;
 
 use crate::config::{DatabaseConfig, SchemaVerification};
-use crate::credentials::{Credentials, EncryptionKey, Keyring};
+#[cfg(feature = "credentials")]
+use crate::credentials::{Credentials, EncryptionKey, GivenKeys};
 use crate::db::Db;
 use crate::error::{Error, Result};
 use crate::plugin::{Plugin, merged_schema};
@@ -34,7 +35,8 @@ pub struct Invect {
     config: DatabaseConfig,
     schema: Schema,
     plugins: Vec<Plugin>,
-    keys: Keyring,
+    #[cfg(feature = "credentials")]
+    keys: GivenKeys,
 }
 
 /// Collects the configuration of an [`Invect`]; see [`Invect::builder`].
@@ -45,8 +47,8 @@ pub struct InvectBuilder {
     prefix: Option<String>,
     verification: SchemaVerification,
     plugins: Vec<Plugin>,
-    key: Option<EncryptionKey>,
-    previous_keys: Vec<EncryptionKey>,
+    #[cfg(feature = "credentials")]
+    keys: GivenKeys,
 }
 
 impl Default for InvectBuilder {
@@ -56,8 +58,8 @@ impl Default for InvectBuilder {
             prefix: None,
             verification: SchemaVerification::Off,
             plugins: Vec::new(),
-            key: None,
-            previous_keys: Vec::new(),
+            #[cfg(feature = "credentials")]
+            keys: GivenKeys::default(),
         }
     }
 }
@@ -102,9 +104,13 @@ impl Invect {
         crate::push::push(&self.db, &self.schema, &self.config.table_prefix).await
     }
 
-    /// The credentials API, with the configured encryption keys.
+    /// The credentials API, with the builder's encryption keys and, for
+    /// what it was not given, `INVECT_ENCRYPTION_KEY` and
+    /// `INVECT_PREVIOUS_ENCRYPTION_KEYS`, read now: nothing else reads them,
+    /// so a malformed key troubles only the code that uses credentials.
+    #[cfg(feature = "credentials")]
     pub fn credentials(&self) -> Credentials {
-        Credentials::new(self.db.clone(), self.keys.clone())
+        Credentials::deferred(self.db.clone(), self.keys.keyring())
     }
 
     /// Checks, read-only, that the database has every table and column.
@@ -141,16 +147,18 @@ impl InvectBuilder {
     }
 
     /// The key that encrypts credentials; without it `INVECT_ENCRYPTION_KEY`
-    /// is read at [`build`](Self::build).
+    /// is read when [`Invect::credentials`] is called.
+    #[cfg(feature = "credentials")]
     pub fn encryption_key(mut self, key: EncryptionKey) -> Self {
-        self.key = Some(key);
+        self.keys.key = Some(key);
         self
     }
 
     /// An older key that may still decrypt credentials (a rotation window);
     /// without any, `INVECT_PREVIOUS_ENCRYPTION_KEYS` is read.
+    #[cfg(feature = "credentials")]
     pub fn previous_encryption_key(mut self, key: EncryptionKey) -> Self {
-        self.previous_keys.push(key);
+        self.keys.previous.push(key);
         self
     }
 
@@ -167,14 +175,14 @@ impl InvectBuilder {
         }
         config.validate()?;
         let schema = merged_schema(&self.plugins, &config.table_prefix)?;
-        let keys = keyring(self.key, self.previous_keys)?;
         let db = Db::connect_config(&config).await?;
         let invect = Invect {
             db,
             config,
             schema,
             plugins: self.plugins,
-            keys,
+            #[cfg(feature = "credentials")]
+            keys: self.keys,
         };
         invect.startup_check(self.verification).await?;
         Ok(invect)
@@ -196,21 +204,4 @@ impl Invect {
             _ => Err(Error::Verification(Box::new(report))),
         }
     }
-}
-
-/// The builder's keys, with the environment filling in what was not given.
-fn keyring(key: Option<EncryptionKey>, previous: Vec<EncryptionKey>) -> Result<Keyring> {
-    let env = Keyring::from_env()?;
-    let mut ring = match key.or_else(|| env.current().cloned()) {
-        Some(k) => Keyring::new(k),
-        None => Keyring::default(),
-    };
-    if previous.is_empty() {
-        ring = env
-            .previous()
-            .iter()
-            .cloned()
-            .fold(ring, Keyring::with_previous);
-    }
-    Ok(previous.into_iter().fold(ring, Keyring::with_previous))
 }

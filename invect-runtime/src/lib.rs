@@ -16,10 +16,9 @@
 // Generated code names `::invect_runtime`; this lets the core tables use the macro too.
 extern crate self as invect_runtime;
 
-#[cfg(feature = "cli")]
-pub mod cli;
 mod config;
 pub mod core;
+#[cfg(feature = "credentials")]
 pub mod credentials;
 mod db;
 mod diff;

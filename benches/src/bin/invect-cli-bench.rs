@@ -2,5 +2,5 @@
 //! `cargo bench`/`cargo test` of `push_noop` always have a binary to time.
 
 fn main() -> std::process::ExitCode {
-    invect_runtime::cli::main(Vec::new())
+    invect_cli::main(Vec::new())
 }

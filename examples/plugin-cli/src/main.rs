@@ -4,5 +4,5 @@
 mod tags;
 
 fn main() -> std::process::ExitCode {
-    invect_runtime::cli::main(vec![tags::plugin()])
+    invect_cli::main(vec![tags::plugin()])
 }

@@ -143,17 +143,63 @@ pub struct CredentialFilter {
     pub is_active: Option<bool>,
 }
 
+/// The keys a builder was given; the environment fills in the rest when
+/// credentials are used.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct GivenKeys {
+    pub key: Option<EncryptionKey>,
+    pub previous: Vec<EncryptionKey>,
+}
+
+impl GivenKeys {
+    /// The keys given, with `INVECT_ENCRYPTION_KEY` and
+    /// `INVECT_PREVIOUS_ENCRYPTION_KEYS` for what was not.
+    pub fn keyring(&self) -> Result<Keyring> {
+        let env = Keyring::from_env()?;
+        let mut ring = match self.key.clone().or_else(|| env.current().cloned()) {
+            Some(k) => Keyring::new(k),
+            None => Keyring::default(),
+        };
+        let previous = match self.previous.is_empty() {
+            true => env.previous().to_vec(),
+            false => self.previous.clone(),
+        };
+        ring = previous.into_iter().fold(ring, Keyring::with_previous);
+        Ok(ring)
+    }
+}
+
 /// The credentials API over one database and a set of keys.
 #[derive(Debug, Clone)]
 pub struct Credentials {
     db: Db,
-    keys: Keyring,
+    /// The keys, or why they could not be read (reported by each call, so a
+    /// bad key variable troubles only the code that uses credentials).
+    keys: std::result::Result<Keyring, (CredentialProblem, String)>,
 }
 
 impl Credentials {
     /// Credentials in `db`, encrypted with `keys`' current key.
     pub fn new(db: Db, keys: Keyring) -> Credentials {
+        Credentials { db, keys: Ok(keys) }
+    }
+
+    /// Credentials in `db` with `keys` as read from the builder and the
+    /// environment; a failure to read them is reported by each call.
+    pub(crate) fn deferred(db: Db, keys: Result<Keyring>) -> Credentials {
+        let keys = keys.map_err(|e| match e {
+            Error::Credential {
+                problem, message, ..
+            } => (problem, message),
+            other => (CredentialProblem::InvalidKey, other.to_string()),
+        });
         Credentials { db, keys }
+    }
+
+    fn keys(&self) -> Result<&Keyring> {
+        self.keys
+            .as_ref()
+            .map_err(|(problem, message)| credential_error(None, *problem, message.clone()))
     }
 
     /// Stores a new credential with its config encrypted.
@@ -310,7 +356,7 @@ impl Credentials {
     }
 
     fn current_key(&self, id: Option<&Uuid>) -> Result<&EncryptionKey> {
-        self.keys.current().ok_or_else(|| {
+        self.keys()?.current().ok_or_else(|| {
             credential_error(
                 id.map(|i| i.to_string()).as_deref(),
                 CredentialProblem::NoKey,
@@ -320,7 +366,7 @@ impl Credentials {
     }
 
     fn decrypt(&self, row: Credential) -> Result<CredentialRecord> {
-        let config = envelope::open(&self.keys, &row.id.to_string(), &row.config)?;
+        let config = envelope::open(self.keys()?, &row.id.to_string(), &row.config)?;
         Ok(CredentialRecord {
             id: row.id,
             name: row.name,

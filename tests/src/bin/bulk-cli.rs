@@ -148,5 +148,5 @@ fn main() -> ExitCode {
             .fold(Plugin::new("bulk"), |p, add| add(p));
         plugins.push(bulk);
     }
-    invect_runtime::cli::main(plugins)
+    invect_cli::main(plugins)
 }

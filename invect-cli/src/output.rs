@@ -4,7 +4,7 @@
 
 use std::io::{BufRead, IsTerminal, Write};
 
-use super::failure::Failure;
+use crate::failure::Failure;
 
 /// `println!` that ignores a closed stdout (`invect-cli ... | head`) instead of panicking.
 macro_rules! out {

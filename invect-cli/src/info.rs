@@ -3,13 +3,13 @@
 
 use invect_schema::Schema;
 
-use crate::plugin::{Plugin, merged_schema};
-use crate::redact::redact_connection_string;
+use invect_runtime::redact_connection_string;
+use invect_runtime::{Plugin, merged_schema};
 
-use super::failure::{Failure, Outcome};
-use super::output::Out;
-use super::settings::Settings;
-use crate::migrate as migrations;
+use crate::failure::{Failure, Outcome};
+use crate::output::Out;
+use crate::settings::Settings;
+use invect_runtime::migrate as migrations;
 
 /// Prints what is known without a connection, then connects for the migrations.
 pub async fn run(out: &Out, settings: &Settings, plugins: Vec<Plugin>) -> Outcome {
@@ -21,9 +21,10 @@ pub async fn run(out: &Out, settings: &Settings, plugins: Vec<Plugin>) -> Outcom
         config.r#type.label(),
         config.r#type.dialect()
     ));
-    let schema = merged_schema(&plugins, &config.table_prefix).map_err(crate::Error::from)?;
+    let schema =
+        merged_schema(&plugins, &config.table_prefix).map_err(invect_runtime::Error::from)?;
     print_tables(out, &schema, &plugins);
-    let invect = super::connect(settings, plugins).await?;
+    let invect = crate::connect(settings, plugins).await?;
     let result = print_migrations(out, settings, &invect).await;
     invect.db().close().await;
     result
@@ -96,7 +97,11 @@ fn print_tables(out: &Out, schema: &Schema, plugins: &[Plugin]) {
     }
 }
 
-async fn print_migrations(out: &Out, settings: &Settings, invect: &crate::Invect) -> Outcome {
+async fn print_migrations(
+    out: &Out,
+    settings: &Settings,
+    invect: &invect_runtime::Invect,
+) -> Outcome {
     let kind = invect.db().kind();
     let root = settings.migrations_dir().to_path_buf();
     let states = migrations::status(invect.db(), &root)

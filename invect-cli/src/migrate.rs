@@ -1,13 +1,13 @@
 //! `migrate`: write a migration file for what changed since the last one,
 //! then apply every pending file.
 
-use crate::invect::Invect;
+use invect_runtime::Invect;
 
-use super::args::Common;
-use super::failure::{Failure, Outcome};
-use super::output::Out;
-use super::settings::Settings;
-use crate::migrate::{self as migrations, MigrationState};
+use crate::args::Common;
+use crate::failure::{Failure, Outcome};
+use crate::output::Out;
+use crate::settings::Settings;
+use invect_runtime::migrate::{self as migrations, MigrationState};
 
 /// The name given to the migration files `migrate` writes.
 const MIGRATION_NAME: &str = "schema";
@@ -102,7 +102,7 @@ pub async fn run(
         }
         return Ok(());
     }
-    let applied = super::progress::with_progress(
+    let applied = crate::progress::with_progress(
         format!("applying migrations to database `{id}`"),
         migrations::apply(invect.db(), root),
     )

@@ -1,11 +1,11 @@
 //! `credentials rotate`: re-encrypt every credential under the current key.
 
-use crate::credentials::{ENCRYPTION_KEY_VAR, Keyring, PREVIOUS_KEYS_VAR};
-use crate::invect::Invect;
+use invect_runtime::Invect;
+use invect_runtime::credentials::{ENCRYPTION_KEY_VAR, Keyring, PREVIOUS_KEYS_VAR};
 
-use super::args::Common;
-use super::failure::{Failure, Outcome};
-use super::output::Out;
+use crate::args::Common;
+use crate::failure::{Failure, Outcome};
+use crate::output::Out;
 
 /// Re-encrypts the rows under each key of `INVECT_PREVIOUS_ENCRYPTION_KEYS`
 /// with `INVECT_ENCRYPTION_KEY`, one transaction per old key.
@@ -57,7 +57,7 @@ pub async fn rotate(out: &Out, invect: &Invect, common: &Common) -> Outcome {
         return Err(Failure::new("cancelled; nothing was changed"));
     }
     for old in keys.previous() {
-        let n = super::progress::with_progress(
+        let n = crate::progress::with_progress(
             format!("re-encrypting credentials of key {}", old.id()),
             store.rotate(old, new),
         )

@@ -1,14 +1,14 @@
 //! `verify [--strict]`: the startup check, on demand.
 
-use crate::invect::Invect;
+use invect_runtime::Invect;
 
-use super::failure::{Failure, Outcome};
-use super::output::Out;
+use crate::failure::{Failure, Outcome};
+use crate::output::Out;
 
 /// Verifies; drift is a warning, or with `strict` a failure.
 pub async fn run(out: &Out, invect: &Invect, strict: bool) -> Outcome {
     let report =
-        super::progress::with_progress("reading the database's catalog", invect.verify()).await?;
+        crate::progress::with_progress("reading the database's catalog", invect.verify()).await?;
     if report.is_ok() {
         out.done("ok:", report.to_string());
         return Ok(());

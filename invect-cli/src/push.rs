@@ -1,10 +1,10 @@
 //! `migrate --push`: show the plan, ask, apply it additively.
 
-use crate::invect::Invect;
+use invect_runtime::Invect;
 
-use super::args::Common;
-use super::failure::{Failure, Outcome};
-use super::output::Out;
+use crate::args::Common;
+use crate::failure::{Failure, Outcome};
+use crate::output::Out;
 
 /// Plans, prints the plan, and (unless `--dry-run`) pushes after confirmation.
 pub async fn run(out: &Out, invect: &Invect, common: &Common) -> Outcome {
@@ -46,7 +46,7 @@ pub async fn run(out: &Out, invect: &Invect, common: &Common) -> Outcome {
         return Err(Failure::new("cancelled; nothing was changed"));
     }
     let report =
-        super::progress::with_progress(format!("pushing to database `{id}`"), invect.push())
+        crate::progress::with_progress(format!("pushing to database `{id}`"), invect.push())
             .await?;
     out.done(
         "pushed:",

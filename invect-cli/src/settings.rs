@@ -4,11 +4,11 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use crate::config::{DatabaseConfig, InvectConfig, SchemaVerification};
-use crate::error::{Error, Result};
-use crate::invect::DEFAULT_DATABASE_URL;
+use invect_runtime::DEFAULT_DATABASE_URL;
+use invect_runtime::{DatabaseConfig, InvectConfig, SchemaVerification};
+use invect_runtime::{Error, Result};
 
-use super::args::Common;
+use crate::args::Common;
 
 /// The environment variable a connection string is read from.
 pub const DATABASE_URL_VAR: &str = "DATABASE_URL";
@@ -164,7 +164,7 @@ pub fn database_config_from_url(url: &str, id: &str) -> Result<DatabaseConfig> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::DatabaseType;
+    use invect_runtime::DatabaseType;
 
     fn file(url: &str) -> InvectConfig {
         let text = format!(

@@ -7,12 +7,12 @@ use std::path::Path;
 use invect_schema::meta::{meta_table, record_sql};
 use invect_schema::{DialectKind, Schema, render_schema, render_table};
 
-use crate::plugin::{Plugin, merged_schema};
+use invect_runtime::{Plugin, merged_schema};
 
-use super::args::GenerateArgs;
-use super::failure::{Failure, Outcome};
-use super::output::Out;
-use super::settings::Settings;
+use crate::args::GenerateArgs;
+use crate::failure::{Failure, Outcome};
+use crate::output::Out;
+use crate::settings::Settings;
 
 /// Writes (or with `dry_run` lists) the files.
 pub fn run(
@@ -23,7 +23,7 @@ pub fn run(
     dry_run: bool,
 ) -> Outcome {
     let prefix = &settings.table_prefix;
-    let schema = merged_schema(plugins, prefix).map_err(crate::Error::from)?;
+    let schema = merged_schema(plugins, prefix).map_err(invect_runtime::Error::from)?;
     let files = files(&schema, prefix)?;
     if dry_run {
         for (name, _) in &files {

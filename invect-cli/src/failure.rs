@@ -1,6 +1,6 @@
 //! Why a command failed, in words, with what to do next.
 
-use crate::error::Error;
+use invect_runtime::Error;
 
 /// A failed command: the message for stderr and, when the message does not
 /// already say it, what to do next.

@@ -1,9 +1,9 @@
 //! `secret`: a new key for `INVECT_ENCRYPTION_KEY`.
 
-use crate::credentials::EncryptionKey;
+use invect_runtime::credentials::EncryptionKey;
 
-use super::failure::Outcome;
-use super::output::Out;
+use crate::failure::Outcome;
+use crate::output::Out;
 
 /// Prints a new key: standard, padded base64 of 32 random bytes.
 pub fn run(out: &Out) -> Outcome {

@@ -1,11 +1,11 @@
-//! The `invect-cli` command line as a library function (feature `cli`), so an
-//! application with plugins builds its own binary in a few lines:
+//! The `invect-cli` command line as a library, so an application with plugins
+//! builds its own binary in a few lines:
 //!
 //! ```no_run
 //! use invect_runtime::Plugin;
 //!
 //! fn main() -> std::process::ExitCode {
-//!     invect_runtime::cli::main(vec![Plugin::new("audit-log")])
+//!     invect_cli::main(vec![Plugin::new("audit-log")])
 //! }
 //! ```
 //!
@@ -35,9 +35,9 @@ use clap::Parser;
 pub use args::{Cli, Command, Common, CredentialsCommand, GenerateArgs, MigrateArgs, VerifyArgs};
 pub use settings::{CONFIG_FILE, DATABASE_URL_VAR, Settings, UrlSource, database_config_from_url};
 
-use crate::invect::Invect;
-use crate::plugin::Plugin;
 use failure::{Failure, Outcome};
+use invect_runtime::Invect;
+use invect_runtime::Plugin;
 use output::Out;
 
 /// Runs the command line of this process with `plugins` on a runtime of its
@@ -130,7 +130,7 @@ async fn execute(out: &Out, cli: Cli, plugins: Vec<Plugin>) -> Outcome {
 /// Read-only commands never create a SQLite file: a missing one is an error.
 fn require_existing_sqlite_file(settings: &Settings) -> Result<(), Failure> {
     let config = settings.database_config()?;
-    if config.r#type != crate::DatabaseType::Sqlite {
+    if config.r#type != invect_runtime::DatabaseType::Sqlite {
         return Ok(()); // a mismatched connection string is reported by connect
     }
     match config.sqlite_file() {
