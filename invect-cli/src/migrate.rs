@@ -7,7 +7,8 @@ use crate::args::Common;
 use crate::failure::{Failure, Outcome};
 use crate::output::Out;
 use crate::settings::Settings;
-use invect_runtime::migrate::{self as migrations, MigrationState};
+use invect_runtime::migrate::{self as migrations, MigrationState, NewMigration};
+use std::path::Path;
 
 /// The name given to the migration files `migrate` writes.
 const MIGRATION_NAME: &str = "schema";
@@ -46,18 +47,38 @@ pub async fn run(
         );
         return Ok(());
     }
-    for m in &pending {
-        out.line(format!("pending migration {} {}", m.version, m.description));
-    }
-    if let Some(new) = &new {
-        let verb = if write_now { "wrote" } else { "new migration" };
-        out.heading(format!("{verb} {}:", new.path.display()));
-        out.line(new.sql.trim_end());
-    }
+    show(out, &pending, new.as_ref(), write_now);
     if common.dry_run {
         out.line("dry run: nothing was written or applied");
         return Ok(());
     }
+    check_applicable(invect, baseline, history_empty).await?;
+    if !write_now {
+        let count = pending.len() + usize::from(new.is_some());
+        confirm(out, id, count, baseline, common.yes)?;
+        if let Some(written) = write(false)? {
+            out.done("wrote", written.path.display().to_string());
+        }
+    }
+    finish(out, invect, root, baseline).await
+}
+
+/// Lists the pending files and the new one.
+fn show(out: &Out, pending: &[MigrationState], new: Option<&NewMigration>, written: bool) {
+    for m in pending {
+        out.line(format!("pending migration {} {}", m.version, m.description));
+    }
+    if let Some(new) = new {
+        let verb = if written { "wrote" } else { "new migration" };
+        out.heading(format!("{verb} {}:", new.path.display()));
+        out.line(new.sql.trim_end());
+    }
+}
+
+/// Refuses what the files cannot do to this database: a baseline of a
+/// database that lacks the schema, or a first migration on tables that exist.
+async fn check_applicable(invect: &Invect, baseline: bool, history_empty: bool) -> Outcome {
+    let id = &invect.config().id;
     let has_schema = schema_state(invect).await?;
     if baseline && has_schema != SchemaState::UpToDate {
         return Err(Failure::new(format!(
@@ -78,21 +99,26 @@ pub async fn run(
         ))
         .hint("run `invect-cli migrate --push` to bring it up to date, then `invect-cli migrate --baseline` once to record the files as applied without running them"));
     }
-    if !write_now {
-        let count = pending.len() + usize::from(new.is_some());
-        let verb = if baseline {
-            "record as applied (without running)"
-        } else {
-            "apply"
-        };
-        let question = format!("Write and {verb} {count} migration(s) on database `{id}`?");
-        if !out.confirm(&question, common.yes)? {
-            return Err(Failure::new("cancelled; nothing was written or applied"));
-        }
-        if let Some(written) = write(false)? {
-            out.done("wrote", written.path.display().to_string());
-        }
+    Ok(())
+}
+
+/// Asks before writing and applying `count` migrations.
+fn confirm(out: &Out, id: &str, count: usize, baseline: bool, yes: bool) -> Outcome {
+    let verb = if baseline {
+        "record as applied (without running)"
+    } else {
+        "apply"
+    };
+    let question = format!("Write and {verb} {count} migration(s) on database `{id}`?");
+    if !out.confirm(&question, yes)? {
+        return Err(Failure::new("cancelled; nothing was written or applied"));
     }
+    Ok(())
+}
+
+/// Applies the pending files, or with `baseline` records them as applied.
+async fn finish(out: &Out, invect: &Invect, root: &Path, baseline: bool) -> Outcome {
+    let id = &invect.config().id;
     if baseline {
         for version in migrations::baseline(invect.db(), root).await? {
             out.done(

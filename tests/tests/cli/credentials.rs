@@ -12,7 +12,10 @@ use serde_json::json;
 use crate::per_dialect;
 use crate::support::{Bin, run_env, workdir};
 
-per_dialect!(rotate_reads_both_keys_from_the_environment);
+per_dialect!(
+    rotate_reads_both_keys_from_the_environment,
+    a_bad_key_variable_troubles_only_credentials
+);
 
 async fn rotate_reads_both_keys_from_the_environment(kind: DialectKind) {
     let test = AnyTestDb::new(kind).await;
@@ -97,4 +100,30 @@ async fn rotate_reads_both_keys_from_the_environment(kind: DialectKind) {
     run(&["--yes"], &both).ok().stdout_has("up to date");
     db.close().await;
     test.drop().await;
+}
+
+/// Keys are read only when credentials are used: with a malformed
+/// `INVECT_ENCRYPTION_KEY`, push and verify work; a credentials command
+/// reports the key (without showing it).
+async fn a_bad_key_variable_troubles_only_credentials(kind: DialectKind) {
+    let test = AnyTestDb::new(kind).await;
+    let dir = workdir();
+    let url = test.url().to_string();
+    let bad = [("INVECT_ENCRYPTION_KEY", "c2hvcnQ=")];
+    let push = ["migrate", "--push", "--yes", "--database-url", url.as_str()];
+    run_env(Bin::Cli, dir.path(), &push, &bad).ok();
+    let verify = ["verify", "--strict", "--database-url", url.as_str()];
+    run_env(Bin::Cli, dir.path(), &verify, &bad).ok();
+
+    let rotate = [
+        "credentials",
+        "rotate",
+        "--yes",
+        "--database-url",
+        url.as_str(),
+    ];
+    run_env(Bin::Cli, dir.path(), &rotate, &bad)
+        .failed()
+        .stderr_has("32 bytes")
+        .never_shows("c2hvcnQ=");
 }
