@@ -36,7 +36,7 @@ pub trait Table: Sized + Send + Sync + Unpin + 'static {
     fn bind_key(key: &Self::Key, args: &mut Args) -> BindResult;
     /// Binds the non-key columns, then the key columns (for `update`).
     fn bind_update(&self, args: &mut Args) -> BindResult;
-    /// Decodes a row selected with `statements().select`.
+    /// Decodes a row selected with the table's `select` statement (every column, in declared order).
     fn decode(row: RowRef<'_>) -> Result<Self, sqlx::Error>;
 }
 
