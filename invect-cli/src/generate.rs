@@ -4,8 +4,8 @@
 
 use std::path::Path;
 
-use invect_schema::meta::{meta_table, record_sql};
-use invect_schema::{DialectKind, Schema, render_schema, render_table};
+use invect_schema::meta::create_database;
+use invect_schema::{DialectKind, Schema, script_text};
 
 use invect_runtime::{Plugin, merged_schema};
 
@@ -60,24 +60,12 @@ pub fn files(schema: &Schema, prefix: &str) -> Result<Vec<(String, String)>, Fai
     Ok(files)
 }
 
-/// The DDL for an empty database: Invect's record table, the schema, and a
-/// record of each table.
+/// The DDL for an empty database, recording its tables as push does.
 pub fn script(kind: DialectKind, schema: &Schema, prefix: &str) -> String {
-    let d = kind.dialect();
-    let mut statements = render_table(d, &meta_table(prefix));
-    statements.extend(render_schema(d, schema));
-    statements.extend(
-        schema
-            .tables
-            .iter()
-            .map(|t| record_sql(d, prefix, &t.def.name, &t.origin.to_string())),
-    );
-    let mut text = format!(
-        "-- Invect schema ({kind}), written by `invect-cli generate`: run it on an empty database.\n"
-    );
-    text.push_str(&statements.join(";\n"));
-    text.push_str(";\n");
-    text
+    format!(
+        "-- Invect schema ({kind}), written by `invect-cli generate`: run it on an empty database.\n{}",
+        script_text(&create_database(kind.dialect(), schema, prefix))
+    )
 }
 
 /// `10 core, 1 from plugin `tags``.

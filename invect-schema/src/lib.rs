@@ -39,7 +39,7 @@ pub mod validate;
 
 pub use dialect::{
     Dialect, DialectKind, MySql, Postgres, Sqlite, foreign_key_name, parse_mysql_enum,
-    render_schema, render_script, render_table,
+    render_schema, render_script, render_table, script_text,
 };
 pub use error::{ColumnAttribute, SchemaError, SchemaErrors};
 pub use merge::{Schema, SchemaBuilder, SchemaTable};

@@ -4,7 +4,8 @@
 
 use std::borrow::Cow;
 
-use crate::dialect::Dialect;
+use crate::dialect::{Dialect, render_enums, render_table};
+use crate::merge::{Schema, SchemaTable};
 use crate::model::{ColumnDef, ColumnType, DefaultValue, TableDef};
 
 /// The record table's name without a prefix.
@@ -47,4 +48,24 @@ pub fn record_sql(d: &dyn Dialect, prefix: &str, table: &str, origin: &str) -> S
         d.string_literal(table),
         d.string_literal(origin)
     )
+}
+
+/// Every statement that makes an empty database hold `schema` the way push
+/// and migrations leave it: the record table, then each table (see
+/// [`create_recorded`]).
+pub fn create_database(d: &dyn Dialect, schema: &Schema, prefix: &str) -> Vec<String> {
+    let mut out = render_table(d, &meta_table(prefix));
+    out.extend(render_enums(d, schema));
+    for t in &schema.tables {
+        out.extend(create_recorded(d, prefix, t));
+    }
+    out
+}
+
+/// A table's record, then its `CREATE TABLE` and indexes: recorded first, so
+/// a table never exists unrecorded (MySQL cannot roll back DDL).
+pub fn create_recorded(d: &dyn Dialect, prefix: &str, t: &SchemaTable) -> Vec<String> {
+    let mut out = vec![record_sql(d, prefix, &t.def.name, &t.origin.to_string())];
+    out.extend(render_table(d, &t.def));
+    out
 }

@@ -6,9 +6,9 @@
 use std::collections::BTreeMap;
 
 use crate::alter::cannot_add_column;
-use crate::dialect::{Dialect, render_table};
+use crate::dialect::Dialect;
 use crate::merge::{Schema, SchemaTable};
-use crate::meta::{meta_table, record_sql};
+use crate::meta::{create_database, create_recorded};
 use crate::model::{ColumnDef, ColumnType, EnumDef, IndexDef, TableDef};
 
 /// The statements that take a database from `old` to `new`, in creation
@@ -44,7 +44,7 @@ pub fn diff_schemas(
         reasons: Vec::new(),
     };
     if old.tables.is_empty() {
-        diff.out.extend(render_table(d, &meta_table(prefix)));
+        return Ok(create_database(d, new, prefix));
     }
     diff.removed_tables();
     diff.enums();
@@ -138,10 +138,7 @@ impl SchemaDiff<'_> {
     fn new_tables(&mut self, prefix: &str) {
         for t in &self.new.tables {
             if self.old.table(&t.def.name).is_none() {
-                let origin = t.origin.to_string();
-                self.out
-                    .push(record_sql(self.d, prefix, &t.def.name, &origin));
-                self.out.extend(render_table(self.d, &t.def));
+                self.out.extend(create_recorded(self.d, prefix, t));
             }
         }
     }

@@ -3,9 +3,7 @@
 
 use std::time::Duration;
 
-use sqlx::mysql::MySqlDatabaseError;
-use sqlx::postgres::PgDatabaseError;
-
+use super::driver;
 use crate::config::DatabaseType;
 use crate::error::{ConnectProblem, Error, Result};
 use crate::redact::{redact_connection_string, redact_text, scrub, secrets_of, shown, shown_id};
@@ -135,55 +133,34 @@ pub(crate) fn server_error(ctx: &Ctx, server: &Server, e: sqlx::Error) -> Error 
             ),
         ),
         sqlx::Error::Configuration(_) => return ctx.malformed(server.r#type, &e),
-        sqlx::Error::Database(db) => match database_problem(db.as_ref()) {
-            Some(LoginRefused) => (
-                LoginRefused,
-                format!(
-                    "{at} refused the login of user `{}` ({detail}); check the user name and password in `{url}`",
-                    shown(&server.user)
-                ),
-            ),
-            Some(MissingDatabase) => {
-                let name = shown(server.database.as_deref().unwrap_or("?"));
-                (
-                    MissingDatabase,
+        sqlx::Error::Database(db) => {
+            match driver(server.r#type.dialect()).connect_problem(db.as_ref()) {
+                Some(LoginRefused) => (
+                    LoginRefused,
                     format!(
-                        "database `{name}` does not exist on {at}; create it (CREATE DATABASE {name}) or fix the database name in `{url}`"
+                        "{at} refused the login of user `{}` ({detail}); check the user name and password in `{url}`",
+                        shown(&server.user)
                     ),
-                )
+                ),
+                Some(MissingDatabase) => {
+                    let name = shown(server.database.as_deref().unwrap_or("?"));
+                    (
+                        MissingDatabase,
+                        format!(
+                            "database `{name}` does not exist on {at}; create it (CREATE DATABASE {name}) or fix the database name in `{url}`"
+                        ),
+                    )
+                }
+                _ => (
+                    Other,
+                    format!("{at} refused the connection ({detail}); connection string `{url}`"),
+                ),
             }
-            _ => (
-                Other,
-                format!("{at} refused the connection ({detail}); connection string `{url}`"),
-            ),
-        },
+        }
         _ => (
             Other,
             format!("cannot connect to {at} ({detail}); connection string `{url}`"),
         ),
     };
     ctx.fail(problem, message)
-}
-
-/// Login and missing-database errors by their PostgreSQL SQLSTATE or MySQL error number.
-fn database_problem(db: &dyn sqlx::error::DatabaseError) -> Option<ConnectProblem> {
-    if let Some(pg) = db.try_downcast_ref::<PgDatabaseError>() {
-        return match pg.code() {
-            // invalid_password, invalid_authorization_specification
-            "28P01" | "28000" => Some(ConnectProblem::LoginRefused),
-            // invalid_catalog_name
-            "3D000" => Some(ConnectProblem::MissingDatabase),
-            _ => None,
-        };
-    }
-    if let Some(my) = db.try_downcast_ref::<MySqlDatabaseError>() {
-        return match my.number() {
-            // access denied (password, no access to the database, plugin)
-            1045 | 1044 | 1698 | 1251 => Some(ConnectProblem::LoginRefused),
-            // unknown database
-            1049 => Some(ConnectProblem::MissingDatabase),
-            _ => None,
-        };
-    }
-    None
 }

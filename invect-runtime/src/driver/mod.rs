@@ -26,6 +26,9 @@ mod sqlite;
 mod url;
 
 use invect_schema::DialectKind;
+use sqlx::error::DatabaseError;
+
+use crate::error::ConnectProblem;
 
 pub(crate) use conn::Conn;
 pub use connect::CONNECT_TIMEOUT;
@@ -76,8 +79,8 @@ pub(crate) trait Driver: Sync {
     fn chunk_params(&self) -> usize;
 
     /// What to do after migration `version` failed: what the dialect kept of
-    /// it (MySQL may have `half_applied` it) and how to go on.
-    fn migration_failure_advice(&self, version: i64, half_applied: bool) -> String;
+    /// it (MySQL may have half applied it) and how to go on.
+    fn migration_failure_advice(&self, version: i64, kept: Kept) -> String;
 
     /// `SELECT COUNT(*)` of tables named `table` in the current database
     /// (`table` is a fixed identifier, never user input).
@@ -89,10 +92,27 @@ pub(crate) trait Driver: Sync {
         )
     }
 
+    /// A refused login or a missing database, told by the server's error
+    /// code (SQLite has neither).
+    fn connect_problem(&self, _db: &dyn DatabaseError) -> Option<ConnectProblem> {
+        None
+    }
+
     /// The SQL naming the schema unqualified tables live in.
     fn current_schema(&self) -> &'static str {
         "current_schema()"
     }
+}
+
+/// What a failed migration left applied, as far as the history shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Kept {
+    /// Nothing of the failing file.
+    Nothing,
+    /// Its first statements, and Invect wrote the file: the next run resumes it.
+    PartOfGenerated,
+    /// Its first statements, of a hand-written file.
+    PartOfHandWritten,
 }
 
 /// The behaviour of dialect `kind`.

@@ -4,15 +4,16 @@
 use std::str::FromStr;
 
 use invect_schema::meta::MIGRATIONS_TABLE;
-use sqlx::mysql::MySqlConnectOptions;
+use sqlx::error::DatabaseError;
+use sqlx::mysql::{MySqlConnectOptions, MySqlDatabaseError};
 use sqlx::{ConnectOptions, Connection, MySql};
 
 use super::failure::{Ctx, Server, probe, server_error};
 use super::lock::LOCK_WAIT_SECS;
 use super::pool::{Pool, pool_options};
-use super::{Driver, SessionLock};
+use super::{Driver, Kept, SessionLock};
 use crate::config::DatabaseType;
-use crate::error::{Result, dirty_advice};
+use crate::error::{ConnectProblem, Result, dirty_advice};
 
 /// The `GET_LOCK` name of the current database, shared by push and migrate
 /// (`invect_` and the MD5 of the database name: 39 characters, under
@@ -49,17 +50,31 @@ impl Driver for Mysql {
         6_000
     }
 
-    fn migration_failure_advice(&self, version: i64, half_applied: bool) -> String {
-        if half_applied {
-            format!(
-                "MySQL commits each DDL statement as it goes, so the statements before the failing one \
-                 stay applied and `{MIGRATIONS_TABLE}` marks version {version} unfinished; {}",
-                dirty_advice(&version)
-            )
-        } else {
-            "it failed before any of its statements was committed, so nothing of it was applied \
-             (files before it in this run stay applied); fix the cause and run migrate again"
-                .to_string()
+    fn connect_problem(&self, db: &dyn DatabaseError) -> Option<ConnectProblem> {
+        match db.try_downcast_ref::<MySqlDatabaseError>()?.number() {
+            // access denied (password, no access to the database, plugin)
+            1045 | 1044 | 1698 | 1251 => Some(ConnectProblem::LoginRefused),
+            // unknown database
+            1049 => Some(ConnectProblem::MissingDatabase),
+            _ => None,
+        }
+    }
+
+    fn migration_failure_advice(&self, version: i64, kept: Kept) -> String {
+        let half = format!(
+            "MySQL commits each DDL statement as it goes, so the statements before the failing one \
+             stay applied and `{MIGRATIONS_TABLE}` marks version {version} unfinished"
+        );
+        match kept {
+            Kept::Nothing => "it failed before any of its statements was committed, so nothing of \
+                 it was applied (files before it in this run stay applied); fix the cause and run \
+                 migrate again"
+                .to_string(),
+            Kept::PartOfGenerated => format!(
+                "{half}; Invect wrote this file, so once the cause is fixed the next `migrate` \
+                 completes it"
+            ),
+            Kept::PartOfHandWritten => format!("{half}; {}", dirty_advice(&version)),
         }
     }
 

@@ -2,14 +2,15 @@
 
 use std::str::FromStr;
 
-use sqlx::postgres::PgConnectOptions;
+use sqlx::error::DatabaseError;
+use sqlx::postgres::{PgConnectOptions, PgDatabaseError};
 use sqlx::{ConnectOptions, Connection, Postgres as SqlxPostgres};
 
 use super::failure::{Ctx, Server, probe, server_error};
 use super::pool::{Pool, pool_options};
-use super::{Driver, SessionLock};
+use super::{Driver, Kept, SessionLock};
 use crate::config::DatabaseType;
-use crate::error::Result;
+use crate::error::{ConnectProblem, Result};
 
 /// The advisory lock key of the current database, shared by push
 /// (`pg_advisory_xact_lock`, inside its transaction) and migrate
@@ -44,7 +45,17 @@ impl Driver for Postgres {
         1_200
     }
 
-    fn migration_failure_advice(&self, _version: i64, _half_applied: bool) -> String {
+    fn connect_problem(&self, db: &dyn DatabaseError) -> Option<ConnectProblem> {
+        match db.try_downcast_ref::<PgDatabaseError>()?.code() {
+            // invalid_password, invalid_authorization_specification
+            "28P01" | "28000" => Some(ConnectProblem::LoginRefused),
+            // invalid_catalog_name
+            "3D000" => Some(ConnectProblem::MissingDatabase),
+            _ => None,
+        }
+    }
+
+    fn migration_failure_advice(&self, _version: i64, _kept: Kept) -> String {
         "it was rolled back (files before it in this run stay applied); \
          fix the cause and run migrate again"
             .to_string()

@@ -8,10 +8,10 @@ use std::time::Duration;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode};
 use sqlx::{ConnectOptions, Connection, Sqlite as SqlxSqlite};
 
-use super::Driver;
 use super::failure::{CONNECT_TIMEOUT, Ctx, driver_detail};
 use super::pool::{Pool, pool_options};
 use super::url::query_value;
+use super::{Driver, Kept};
 use crate::config::DatabaseType;
 use crate::error::{ConnectProblem, Error, Result};
 use crate::redact::{percent_decode, shown};
@@ -44,7 +44,7 @@ impl Driver for Sqlite {
         24_000
     }
 
-    fn migration_failure_advice(&self, _version: i64, _half_applied: bool) -> String {
+    fn migration_failure_advice(&self, _version: i64, _kept: Kept) -> String {
         "the whole run was rolled back, nothing was applied; fix the cause and run migrate again"
             .to_string()
     }

@@ -37,7 +37,7 @@ mod files;
 mod resume;
 
 use crate::db::Db;
-use crate::driver::driver;
+use crate::driver::{Kept, driver};
 use crate::error::{Error, Result};
 use files::{
     description, file_name, io_error, latest_snapshot, migration_files, migration_name,
@@ -290,27 +290,28 @@ impl Run {
             return self.error(e);
         };
         let driver = driver(self.kind);
-        // Only where DDL commits as it goes can a file be left half-applied.
-        let dirty = match driver.transactional_ddl() {
-            false => conn.dirty_version(MIGRATIONS_TABLE).await.ok().flatten(),
-            true => None,
-        };
-        let advice = if dirty == Some(version)
-            && matches!(resume::written_by_invect(self, version), Ok(Some(_)))
-        {
-            format!(
-                "MySQL commits each DDL statement as it goes, so the statements before the failing \
-                 one stay applied and `{MIGRATIONS_TABLE}` marks version {version} unfinished; \
-                 Invect wrote this file, so once the cause is fixed the next `migrate` completes it"
-            )
-        } else {
-            driver.migration_failure_advice(version, dirty == Some(version))
-        };
+        let advice = driver.migration_failure_advice(version, self.kept(conn, version).await);
         Error::MigrationFailed {
             version,
             file: self.file(version),
             advice: format!("{}{advice}", self.position(version, &source)),
             source,
+        }
+    }
+
+    /// What of failed migration `version` stayed applied: only where DDL
+    /// commits as it goes can a file be left half applied.
+    async fn kept<C: Migrate>(&self, conn: &mut C, version: i64) -> Kept {
+        if driver(self.kind).transactional_ddl() {
+            return Kept::Nothing;
+        }
+        let dirty = conn.dirty_version(MIGRATIONS_TABLE).await.ok().flatten();
+        if dirty != Some(version) {
+            Kept::Nothing
+        } else if matches!(resume::written_by_invect(self, version), Ok(Some(_))) {
+            Kept::PartOfGenerated
+        } else {
+            Kept::PartOfHandWritten
         }
     }
 
@@ -382,7 +383,7 @@ impl Run {
                 advice: format!(
                     "{}{}",
                     self.position(version, &source),
-                    driver(self.kind).migration_failure_advice(version, false)
+                    driver(self.kind).migration_failure_advice(version, Kept::Nothing)
                 ),
                 source,
             },

@@ -262,21 +262,31 @@ pub fn render_table(d: &dyn Dialect, t: &TableDef) -> Vec<String> {
 
 /// The whole schema's DDL for an empty database, in creation order.
 pub fn render_schema(d: &dyn Dialect, schema: &Schema) -> Vec<String> {
-    let mut out: Vec<String> = schema
-        .enums()
-        .into_iter()
-        .filter_map(|e| d.create_enum(e))
-        .collect();
+    let mut out = render_enums(d, schema);
     for t in &schema.tables {
         out.extend(render_table(d, &t.def));
     }
     out
 }
 
+/// The enum types the schema's tables use, for dialects that declare them.
+pub fn render_enums(d: &dyn Dialect, schema: &Schema) -> Vec<String> {
+    schema
+        .enums()
+        .into_iter()
+        .filter_map(|e| d.create_enum(e))
+        .collect()
+}
+
 /// The DDL as one script: statements separated by `;` and a blank line.
 pub fn render_script(d: &dyn Dialect, schema: &Schema) -> String {
-    render_schema(d, schema)
-        .into_iter()
+    script_text(&render_schema(d, schema))
+}
+
+/// Statements as one script runnable by `sqlite3`, `psql` or `mysql`.
+pub fn script_text(statements: &[String]) -> String {
+    statements
+        .iter()
         .map(|s| format!("{s};\n"))
         .collect::<Vec<_>>()
         .join("\n")
