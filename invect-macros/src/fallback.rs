@@ -95,6 +95,8 @@ fn table_stub(m: &Model, lowered: &Lowered) -> TokenStream {
             fn bind_new(_: &#new_ident, _: &mut #rt::Args) -> #rt::value::BindResult { #never }
             fn new_key(_: &#new_ident) -> ::core::option::Option<Self::Key> { #never }
             fn bind_key(_: &Self::Key, _: &mut #rt::Args) -> #rt::value::BindResult { #never }
+            fn bind_new_column(_: &#new_ident, _: usize, _: &mut #rt::Args) -> #rt::value::BindResult { #never }
+            fn key(&self) -> Self::Key { #never }
             fn bind_update(&self, _: &mut #rt::Args) -> #rt::value::BindResult { #never }
             fn decode(_: #rt::RowRef<'_>) -> ::core::result::Result<Self, #rt::__private::SqlxError> { #never }
         }

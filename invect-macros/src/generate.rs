@@ -235,6 +235,14 @@ fn codec(m: &Model, new_ident: &syn::Ident, keys: &[&Field]) -> TokenStream {
             quote!(new.#id.clone())
         }
     });
+    let key_of_row = match keys {
+        [one] => {
+            let id = &one.ident;
+            quote!(::core::clone::Clone::clone(&self.#id))
+        }
+        _ => quote!((#(::core::clone::Clone::clone(&self.#key_idents),)*)),
+    };
+    let column_indices = 0..m.fields.len();
     let (new_key, bind_key) = match keys {
         // An omittable key is already an `Option`: no `Some(x?)` (clippy's needless_question_mark).
         [one] if omittable(one) => {
@@ -269,6 +277,15 @@ fn codec(m: &Model, new_ident: &syn::Ident, keys: &[&Field]) -> TokenStream {
         fn bind_key(key: &Self::Key, args: &mut #rt::Args) -> #rt::value::BindResult {
             #bind_key
             ::core::result::Result::Ok(())
+        }
+        fn bind_new_column(new: &#new_ident, column: usize, args: &mut #rt::Args) -> #rt::value::BindResult {
+            match column {
+                #(#column_indices => args.push(&new.#all),)*
+                _ => ::core::result::Result::Ok(()),
+            }
+        }
+        fn key(&self) -> Self::Key {
+            #key_of_row
         }
         fn bind_update(&self, args: &mut #rt::Args) -> #rt::value::BindResult {
             #(args.push(&self.#rest)?;)*
@@ -326,6 +343,18 @@ pub fn methods(m: &Model, new_ident: &syn::Ident, keys: &[&Field]) -> TokenStrea
             /// Deletes the rows matching `filter`; returns how many.
             pub async fn delete_where(db: impl #rt::Executor, filter: #rt::Expr<Self>) -> #rt::Result<u64> {
                 #rt::query::delete_where::<Self>(db, filter).await
+            }
+            /// Deletes the rows matching `filter` and returns them as they were.
+            pub async fn delete_returning(db: impl #rt::Executor, filter: #rt::Expr<Self>) -> #rt::Result<::std::vec::Vec<Self>> {
+                #rt::query::delete_returning::<Self>(db, filter).await
+            }
+            /// Inserts `new`, or on a conflict with its key updates the stored row.
+            pub fn upsert(new: #new_ident) -> #rt::query::Upsert<Self> {
+                #rt::query::Upsert::new(new)
+            }
+            /// [`upsert`](Self::upsert) for many rows, in chunked multi-row statements.
+            pub fn upsert_many<I: ::core::iter::IntoIterator<Item = #new_ident>>(rows: I) -> #rt::query::UpsertMany<Self, I> {
+                #rt::query::UpsertMany::new(rows)
             }
         }
     }

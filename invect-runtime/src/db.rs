@@ -8,8 +8,9 @@ use sqlx::postgres::PgPool;
 use sqlx::sqlite::SqlitePool;
 
 use crate::config::DatabaseConfig;
-use crate::driver::{Conn, Pool, TxConn, connect_pool};
+use crate::driver::{Conn, Pool, TxConn, TxConnection, connect_pool, driver};
 use crate::error::Result;
+use crate::table::Table;
 use crate::tables::Tables;
 
 /// A connection pool to one database. Cheap to clone.
@@ -79,12 +80,33 @@ impl Db {
         self.pool.kind()
     }
 
-    /// Starts a transaction.
+    /// Starts a transaction that may write. On SQLite it takes the write
+    /// lock at once (`BEGIN IMMEDIATE`, waiting up to the busy timeout for
+    /// other writers), so a transaction that reads and then writes never
+    /// fails half-way with "database is locked"; it is also SQLite's
+    /// equivalent of row locks. On PostgreSQL and MySQL it is a plain `BEGIN`.
     pub async fn begin(&self) -> Result<Tx> {
+        self.begin_with(driver(self.kind()).begin_write()).await
+    }
+
+    /// Starts a read-only transaction whose reads all see one snapshot
+    /// (PostgreSQL `REPEATABLE READ READ ONLY`, MySQL `READ ONLY`, SQLite a
+    /// deferred `BEGIN`): it takes no write lock, and a write in it fails.
+    pub async fn begin_read(&self) -> Result<Tx> {
+        self.begin_with(driver(self.kind()).begin_read()).await
+    }
+
+    async fn begin_with(&self, begin: &'static str) -> Result<Tx> {
         Ok(Tx {
-            conn: self.pool.begin().await?,
+            conn: self.pool.begin(begin).await?,
             tables: self.tables.clone(),
         })
+    }
+
+    /// The name of table `T` in this database (with the table prefix), for
+    /// SQL Invect does not generate. Quote it as the dialect does.
+    pub fn table_name<T: Table>(&self) -> String {
+        self.tables.resolve::<T>(self.kind()).def.name.to_string()
     }
 
     /// Takes one connection from the pool.
@@ -102,6 +124,26 @@ impl Tx {
     /// Which dialect this transaction speaks.
     pub fn kind(&self) -> DialectKind {
         self.conn.kind()
+    }
+
+    /// The transaction's connection, for SQL Invect does not generate; each
+    /// variant is a sqlx executor:
+    ///
+    /// ```no_run
+    /// # async fn demo(tx: &mut invect_runtime::Tx) -> Result<(), sqlx::Error> {
+    /// use invect_runtime::TxConnection;
+    /// if let TxConnection::Postgres(c) = tx.connection() {
+    ///     sqlx::query("SELECT 1").execute(&mut *c).await?;
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn connection(&mut self) -> TxConnection<'_> {
+        self.conn.connection()
+    }
+
+    /// The name of table `T` in this database (with the table prefix).
+    pub fn table_name<T: Table>(&self) -> String {
+        self.tables.resolve::<T>(self.kind()).def.name.to_string()
     }
 
     /// Makes every change of the transaction permanent.

@@ -2,8 +2,8 @@
 //! wording of every message. A leaf: it imports nothing else of the runtime
 //! but the pure [`report`](crate::report) it carries.
 
-use invect_schema::SchemaErrors;
 use invect_schema::meta::MIGRATIONS_TABLE;
+use invect_schema::{SchemaErrors, TableDef, foreign_key_name};
 
 use crate::report::VerifyReport;
 
@@ -17,6 +17,15 @@ pub enum Error {
     /// The database reported an error or could not be reached.
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
+    /// A write broke a constraint: a unique key, a foreign key, NOT NULL or
+    /// a CHECK. The same on every dialect, so callers match on
+    /// [`Violation::kind`], never on the server's message.
+    #[error("{0}")]
+    Constraint(Box<Violation>),
+    /// A typed query that cannot run as built (say, a row lock outside a
+    /// transaction, or an upsert on columns that are no key).
+    #[error("{0}")]
+    InvalidQuery(String),
     /// A value could not be bound as a query parameter.
     #[error("cannot bind a value for `{table}`: {source}")]
     Bind {
@@ -103,6 +112,102 @@ pub enum Error {
         source: sqlx::Error,
         advice: String,
     },
+}
+
+impl Error {
+    /// The constraint a write broke, if that is what this error is.
+    pub fn violation(&self) -> Option<&Violation> {
+        match self {
+            Error::Constraint(v) => Some(v),
+            _ => None,
+        }
+    }
+
+    /// This error as seen by a write to table `def`: a violation the server
+    /// did not place gets the table's name, and the columns of its named key.
+    pub(crate) fn in_table(self, def: &TableDef) -> Error {
+        let Error::Constraint(mut v) = self else {
+            return self;
+        };
+        if v.table.is_none() {
+            v.table = Some(def.name.to_string());
+        }
+        if let (true, Some(name)) = (v.columns.is_empty(), v.constraint.as_deref()) {
+            v.columns = constraint_columns(def, name);
+        }
+        Error::Constraint(v)
+    }
+
+    /// Whether a write broke a unique key (the primary key included).
+    pub fn is_unique_violation(&self) -> bool {
+        self.violation()
+            .is_some_and(|v| v.kind == ConstraintKind::Unique)
+    }
+}
+
+/// The columns of `def`'s constraint `name`, by the names Invect gives them
+/// (MySQL calls every primary key `PRIMARY`).
+fn constraint_columns(def: &TableDef, name: &str) -> Vec<String> {
+    let owned = |cols: &[invect_schema::Name]| cols.iter().map(|c| c.to_string()).collect();
+    if name == "PRIMARY" || name == format!("{}_pkey", def.name) {
+        return owned(&def.primary_key);
+    }
+    if let Some(i) = def
+        .effective_indexes()
+        .iter()
+        .find(|i| i.name(&def.name) == name)
+    {
+        return owned(&i.columns);
+    }
+    def.columns
+        .iter()
+        .filter(|c| foreign_key_name(&def.name, &c.name) == name)
+        .map(|c| c.name.to_string())
+        .collect()
+}
+
+/// Which kind of constraint a write broke.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ConstraintKind {
+    /// A primary or unique key: the value is taken.
+    Unique,
+    /// A foreign key: no such parent row, or the row is still referenced.
+    ForeignKey,
+    /// A NULL for a NOT NULL column.
+    NotNull,
+    /// A CHECK constraint.
+    Check,
+}
+
+impl ConstraintKind {
+    fn words(self) -> &'static str {
+        match self {
+            ConstraintKind::Unique => "unique key",
+            ConstraintKind::ForeignKey => "foreign key",
+            ConstraintKind::NotNull => "NOT NULL constraint",
+            ConstraintKind::Check => "CHECK constraint",
+        }
+    }
+}
+
+/// A write refused by a constraint: what kind, and as far as the server (or
+/// the table's declaration) tells, on which table, named how, over which columns.
+#[derive(Debug, thiserror::Error)]
+#[error("{}{}{}{} refused the write: {message}", kind.words(),
+    constraint.as_ref().map(|c| format!(" `{c}`")).unwrap_or_default(),
+    table.as_ref().map(|t| format!(" of `{t}`")).unwrap_or_default(),
+    if columns.is_empty() { String::new() } else { format!(" ({})", columns.join(", ")) })]
+pub struct Violation {
+    pub kind: ConstraintKind,
+    pub table: Option<String>,
+    pub constraint: Option<String>,
+    pub columns: Vec<String>,
+    /// The server's message (or, for a refusal Invect detects itself, its own).
+    pub message: String,
+    /// The server's error, when the server refused.
+    #[source]
+    pub source: Option<sqlx::Error>,
 }
 
 /// `Result` with the runtime's [`Error`].

@@ -40,8 +40,8 @@ mod verify;
 
 pub use config::{DatabaseConfig, DatabaseType, InvectConfig, SchemaVerification};
 pub use db::{Db, Tx};
-pub use driver::{Args, CONNECT_TIMEOUT, Pool, RowRef, SQLITE_BUSY_TIMEOUT, Sql};
-pub use error::{ConnectProblem, CredentialProblem, Error, Result};
+pub use driver::{Args, CONNECT_TIMEOUT, Pool, RowRef, SQLITE_BUSY_TIMEOUT, Sql, TxConnection};
+pub use error::{ConnectProblem, ConstraintKind, CredentialProblem, Error, Result, Violation};
 pub use executor::Executor;
 pub use invect::{DEFAULT_DATABASE_URL, Invect, InvectBuilder};
 pub use invect_macros::{InvectEnum, invect_table};

@@ -6,6 +6,7 @@ use std::marker::PhantomData;
 use invect_schema::{ColumnDef, Dialect, Extension, TableDef};
 
 use crate::driver::{Args, RowRef};
+use crate::query::{Numeric, SetExpr};
 use crate::value::{BindResult, Value};
 
 /// A table declared with `#[invect_table]`. Implemented by the macro; the
@@ -34,6 +35,10 @@ pub trait Table: Sized + Send + Sync + Unpin + 'static {
     fn new_key(new: &Self::New) -> Option<Self::Key>;
     /// Binds the key columns, in key order.
     fn bind_key(key: &Self::Key, args: &mut Args) -> BindResult;
+    /// Binds the new row's value of column `column` (its index in `DEF`).
+    fn bind_new_column(new: &Self::New, column: usize, args: &mut Args) -> BindResult;
+    /// The row's primary key.
+    fn key(&self) -> Self::Key;
     /// Binds the non-key columns, then the key columns (for `update`).
     fn bind_update(&self, args: &mut Args) -> BindResult;
     /// Decodes a row selected with the table's `select` statement (every column, in declared order).
@@ -231,6 +236,27 @@ pub trait ColumnExt: Column {
             col: Self::DEF,
             values,
         })
+    }
+    /// This column plus `v`, computed by the database as it writes (for
+    /// `set_expr`): concurrent increments all count.
+    #[allow(clippy::should_implement_trait)]
+    fn add(self, v: impl Into<Self::Param>) -> SetExpr<Self::Table, Self::Param>
+    where
+        Self::Param: Numeric,
+    {
+        SetExpr::from(self).add(v)
+    }
+    /// This column minus `v`, computed by the database as it writes.
+    #[allow(clippy::should_implement_trait)]
+    fn sub(self, v: impl Into<Self::Param>) -> SetExpr<Self::Table, Self::Param>
+    where
+        Self::Param: Numeric,
+    {
+        SetExpr::from(self).sub(v)
+    }
+    /// This column, or `v` where it is NULL (`COALESCE`).
+    fn coalesce(self, v: impl Into<Self::Param>) -> SetExpr<Self::Table, Self::Param> {
+        SetExpr::from(self).coalesce(v)
     }
     fn asc(self) -> Order<Self::Table>
     where

@@ -60,6 +60,7 @@ impl Tables {
             update: s.update.into(),
             delete: s.delete.into(),
             count: s.count.into(),
+            columns: s.columns.into(),
         };
         let resolved = Arc::new(Resolved { def, statements });
         write(&self.resolved).entry(key).or_insert(resolved).clone()

@@ -38,7 +38,7 @@ pub mod statements;
 pub mod validate;
 
 pub use dialect::{
-    Dialect, DialectKind, MySql, Postgres, Sqlite, foreign_key_name, parse_mysql_enum,
+    Dialect, DialectKind, LockWait, MySql, Postgres, Sqlite, foreign_key_name, parse_mysql_enum,
     render_schema, render_script, render_table, script_text,
 };
 pub use error::{ColumnAttribute, SchemaError, SchemaErrors};

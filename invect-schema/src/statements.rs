@@ -22,6 +22,8 @@ pub struct TableStatements<S> {
     pub delete: S,
     /// `SELECT COUNT(*) FROM <table>`.
     pub count: S,
+    /// `"a", "b", …`: every column in declared order, for `RETURNING`.
+    pub columns: S,
 }
 
 /// Builds every fixed statement of `t` for dialect `d`.
@@ -61,6 +63,7 @@ pub fn table_statements(d: &dyn Dialect, t: &TableDef) -> TableStatements<String
         ),
         delete: format!("DELETE FROM {table} WHERE {}", key_condition(d, &key, 1)),
         count: format!("SELECT COUNT(*) FROM {table}"),
+        columns: columns.join(", "),
         insert,
         select,
     }

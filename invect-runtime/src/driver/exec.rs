@@ -12,6 +12,7 @@ use sqlx::sqlite::{SqliteArguments, SqliteRow};
 use sqlx::{AssertSqlSafe, SqlSafeStr, SqlStr};
 
 use super::pool::{Pool, TxConn};
+use super::statement_error;
 use crate::error::{Error, Result};
 use crate::value::{BindResult, Value};
 
@@ -152,8 +153,13 @@ macro_rules! impl_statements {
         impl $ty {
             /// Runs a statement and returns the number of rows it affected.
             pub(crate) async fn execute(self: $recv, sql: Sql, args: Args) -> Result<u64> {
+                let kind = self.kind();
                 dispatch!(self, args, $enum, |$x| $exec, |c, a, _row| {
-                    Ok(sqlx::query_with(sql.0, a).execute(c).await?.rows_affected())
+                    Ok(sqlx::query_with(sql.0, a)
+                        .execute(c)
+                        .await
+                        .map_err(|e| statement_error(kind, e))?
+                        .rows_affected())
                 })
             }
 
@@ -168,11 +174,13 @@ macro_rules! impl_statements {
                 T: Send + Unpin,
                 F: Fn(RowRef<'_>) -> Result<T, sqlx::Error> + Send + Sync,
             {
+                let kind = self.kind();
                 dispatch!(self, args, $enum, |$x| $exec, |c, a, row| {
-                    Ok(sqlx::query_with(sql.0, a)
+                    sqlx::query_with(sql.0, a)
                         .try_map(|r| decode(row!(&r)))
                         .fetch_all(c)
-                        .await?)
+                        .await
+                        .map_err(|e| statement_error(kind, e))
                 })
             }
 
@@ -187,11 +195,13 @@ macro_rules! impl_statements {
                 T: Send + Unpin,
                 F: Fn(RowRef<'_>) -> Result<T, sqlx::Error> + Send + Sync,
             {
+                let kind = self.kind();
                 dispatch!(self, args, $enum, |$x| $exec, |c, a, row| {
-                    Ok(sqlx::query_with(sql.0, a)
+                    sqlx::query_with(sql.0, a)
                         .try_map(|r| decode(row!(&r)))
                         .fetch_optional(c)
-                        .await?)
+                        .await
+                        .map_err(|e| statement_error(kind, e))
                 })
             }
         }

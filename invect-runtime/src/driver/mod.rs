@@ -24,6 +24,7 @@ mod pool;
 mod postgres;
 mod sqlite;
 mod url;
+mod violation;
 
 use invect_schema::DialectKind;
 use sqlx::error::DatabaseError;
@@ -37,7 +38,10 @@ pub use exec::{Args, RowRef, Sql};
 pub(crate) use lock::SessionLock;
 pub use pool::Pool;
 pub(crate) use pool::TxConn;
+pub use pool::TxConnection;
 pub use sqlite::SQLITE_BUSY_TIMEOUT;
+use violation::Place;
+pub(crate) use violation::statement_error;
 
 /// What one dialect does differently at run time. The defaults are what
 /// PostgreSQL and MySQL share; each dialect overrides only what differs.
@@ -96,6 +100,16 @@ pub(crate) trait Driver: Sync {
     /// code (SQLite has neither).
     fn connect_problem(&self, _db: &dyn DatabaseError) -> Option<ConnectProblem> {
         None
+    }
+
+    /// The table, constraint and columns of a constraint violation, as far as
+    /// the server's error tells (PostgreSQL names them; the others say them in words).
+    fn violation_place(&self, db: &dyn DatabaseError) -> Place {
+        Place {
+            table: db.table().map(str::to_string),
+            constraint: db.constraint().map(str::to_string),
+            columns: Vec::new(),
+        }
     }
 
     /// The SQL naming the schema unqualified tables live in.

@@ -11,6 +11,7 @@ use sqlx::{ConnectOptions, Connection, MySql};
 use super::failure::{Ctx, Server, probe, server_error};
 use super::lock::LOCK_WAIT_SECS;
 use super::pool::{Pool, pool_options};
+use super::violation::{Place, between, names};
 use super::{Driver, Kept, SessionLock};
 use crate::config::DatabaseType;
 use crate::error::{ConnectProblem, Result, dirty_advice};
@@ -58,6 +59,33 @@ impl Driver for Mysql {
             1049 => Some(ConnectProblem::MissingDatabase),
             _ => None,
         }
+    }
+
+    /// From the message, by error number: `for key 'k'` (MySQL 8 writes
+    /// `'t.k'`), ``Column 'c' cannot be null``, a foreign key's
+    /// ``(`db`.`t`, CONSTRAINT `fk` FOREIGN KEY (`c`)``, a CHECK's
+    /// ``CONSTRAINT `name` failed for `db`.`t` `` (MariaDB) or
+    /// `Check constraint 'name' is violated` (MySQL).
+    fn violation_place(&self, db: &dyn DatabaseError) -> Place {
+        let m = db.message();
+        let mut place = Place::default();
+        if let Some(key) = between(m, "for key '", "'") {
+            match key.rsplit_once('.') {
+                Some((t, k)) => (place.table, place.constraint) = (Some(t.into()), Some(k.into())),
+                None => place.constraint = Some(key.into()),
+            }
+        } else if let Some(c) = between(m, "Column '", "'").or(between(m, "Field '", "'")) {
+            place.columns = vec![c.to_string()];
+        } else if let Some(fk) = between(m, "CONSTRAINT `", "`") {
+            place.constraint = Some(fk.to_string());
+            place.table = between(m, "`.`", "`").map(str::to_string);
+            place.columns = between(m, "FOREIGN KEY (", ")")
+                .map(names)
+                .unwrap_or_default();
+        } else if let Some(check) = between(m, "constraint '", "'") {
+            place.constraint = Some(check.to_string());
+        }
+        place
     }
 
     fn migration_failure_advice(&self, version: i64, kept: Kept) -> String {

@@ -45,12 +45,12 @@ impl Pool {
         })
     }
 
-    /// Starts a transaction with the dialect's `BEGIN`.
-    pub(crate) async fn begin(&self) -> Result<TxConn> {
+    /// Starts a transaction with `begin`, the driver's write or read `BEGIN`.
+    pub(crate) async fn begin(&self, begin: &'static str) -> Result<TxConn> {
         Ok(match self {
-            Pool::Sqlite(p) => TxConn::Sqlite(p.begin().await?),
-            Pool::Postgres(p) => TxConn::Postgres(p.begin().await?),
-            Pool::Mysql(p) => TxConn::Mysql(p.begin().await?),
+            Pool::Sqlite(p) => TxConn::Sqlite(p.begin_with(begin).await?),
+            Pool::Postgres(p) => TxConn::Postgres(p.begin_with(begin).await?),
+            Pool::Mysql(p) => TxConn::Mysql(p.begin_with(begin).await?),
         })
     }
 
@@ -64,7 +64,25 @@ impl Pool {
     }
 }
 
+/// The connection of a [`Tx`](crate::Tx), for statements Invect does not
+/// generate: each variant is a sqlx executor (`&mut **c`).
+#[derive(Debug)]
+pub enum TxConnection<'a> {
+    Sqlite(&'a mut sqlx::SqliteConnection),
+    Postgres(&'a mut sqlx::PgConnection),
+    Mysql(&'a mut sqlx::MySqlConnection),
+}
+
 impl TxConn {
+    /// The transaction's connection, for raw SQL inside it.
+    pub(crate) fn connection(&mut self) -> TxConnection<'_> {
+        match self {
+            TxConn::Sqlite(t) => TxConnection::Sqlite(t),
+            TxConn::Postgres(t) => TxConnection::Postgres(t),
+            TxConn::Mysql(t) => TxConnection::Mysql(t),
+        }
+    }
+
     /// Which dialect this transaction speaks.
     pub(crate) fn kind(&self) -> DialectKind {
         match self {

@@ -8,6 +8,7 @@ use sqlx::{ConnectOptions, Connection, Postgres as SqlxPostgres};
 
 use super::failure::{Ctx, Server, probe, server_error};
 use super::pool::{Pool, pool_options};
+use super::violation::{Place, between, names};
 use super::{Driver, Kept, SessionLock};
 use crate::config::DatabaseType;
 use crate::error::{ConnectProblem, Result};
@@ -52,6 +53,25 @@ impl Driver for Postgres {
             // invalid_catalog_name
             "3D000" => Some(ConnectProblem::MissingDatabase),
             _ => None,
+        }
+    }
+
+    /// Columns from the detail (`Key (a, b)=(…) already exists.`) or the
+    /// NOT NULL error's column field.
+    fn violation_place(&self, db: &dyn DatabaseError) -> Place {
+        let pg = db.try_downcast_ref::<PgDatabaseError>();
+        let columns = match pg {
+            Some(pg) => match (pg.column(), pg.detail().and_then(|d| between(d, "(", ")="))) {
+                (Some(c), _) => vec![c.to_string()],
+                (None, Some(list)) => names(list),
+                (None, None) => Vec::new(),
+            },
+            None => Vec::new(),
+        };
+        Place {
+            table: db.table().map(str::to_string),
+            constraint: db.constraint().map(str::to_string),
+            columns,
         }
     }
 

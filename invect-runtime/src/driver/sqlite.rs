@@ -11,10 +11,12 @@ use sqlx::{ConnectOptions, Connection, Sqlite as SqlxSqlite};
 use super::failure::{CONNECT_TIMEOUT, Ctx, driver_detail};
 use super::pool::{Pool, pool_options};
 use super::url::query_value;
+use super::violation::Place;
 use super::{Driver, Kept};
 use crate::config::DatabaseType;
 use crate::error::{ConnectProblem, Error, Result};
 use crate::redact::{percent_decode, shown};
+use sqlx::error::DatabaseError;
 
 /// How long a SQLite statement waits for a lock held by another connection.
 pub const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(10);
@@ -47,6 +49,27 @@ impl Driver for Sqlite {
     fn migration_failure_advice(&self, _version: i64, _kept: Kept) -> String {
         "the whole run was rolled back, nothing was applied; fix the cause and run migrate again"
             .to_string()
+    }
+
+    /// From `UNIQUE constraint failed: t.a, t.b`, `NOT NULL constraint
+    /// failed: t.a` or `CHECK constraint failed: name` (foreign keys say nothing).
+    fn violation_place(&self, db: &dyn DatabaseError) -> Place {
+        let Some((head, list)) = db.message().split_once(" failed: ") else {
+            return Place::default();
+        };
+        if head.starts_with("CHECK") {
+            return Place {
+                constraint: Some(list.to_string()),
+                ..Place::default()
+            };
+        }
+        let qualified: Vec<(&str, &str)> =
+            list.split(", ").filter_map(|c| c.split_once('.')).collect();
+        Place {
+            table: qualified.first().map(|(t, _)| t.to_string()),
+            constraint: None,
+            columns: qualified.iter().map(|(_, c)| c.to_string()).collect(),
+        }
     }
 
     fn count_tables_sql(&self, table: &str) -> String {

@@ -1,10 +1,18 @@
 //! The typed queries. The macro's generated methods call these functions;
 //! they also work directly on any [`Table`](crate::Table).
 
+mod expr;
+mod project;
+mod returning;
 mod select;
+mod upsert;
 mod write;
 
+pub use expr::{Numeric, SetExpr, now};
+pub use project::{Columns, Grouped, MinMax, Projected};
+pub use returning::delete_returning;
 pub use select::{RowStream, Select};
+pub use upsert::{Upsert, UpsertMany};
 pub use write::{
     UpdateWhere, delete, delete_where, extension_get, extension_set, find, insert, insert_many,
     update,
@@ -21,13 +29,13 @@ use crate::table::{Node, Table};
 use crate::tables::Resolved;
 use crate::value::Value;
 
-/// Builds SQL text and its arguments together so placeholders and values
-/// can never get out of step. Only schema identifiers go into the text.
 /// Table `T` as executor `e` sees it (under its database's prefix).
 pub(crate) fn resolve<T: Table>(e: &impl Executor) -> Arc<Resolved> {
     e.tables().resolve::<T>(e.kind())
 }
 
+/// Builds SQL text and its arguments together so placeholders and values
+/// can never get out of step. Only schema identifiers go into the text.
 pub(crate) struct SqlWriter {
     pub sql: String,
     pub args: Args,
@@ -62,6 +70,17 @@ impl SqlWriter {
             table: self.table,
             source,
         })
+    }
+
+    /// Counts `n` parameters bound outside the writer (a row bound by the
+    /// table's own `bind_new`), so the next placeholder's number follows them.
+    pub fn bound(&mut self, n: usize) {
+        self.n += n;
+    }
+
+    /// The number of the next placeholder.
+    pub fn next_param(&self) -> usize {
+        self.n + 1
     }
 
     /// Appends a placeholder for a plain integer (LIMIT, OFFSET).

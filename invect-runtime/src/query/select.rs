@@ -12,6 +12,7 @@ use crate::executor::Executor;
 use crate::table::{Expr, Node, Order, Table};
 use futures_core::Stream;
 use futures_core::stream::BoxStream;
+use invect_schema::LockWait;
 
 /// A query over table `T`'s rows, run by `all`, `one` or `count`.
 #[must_use = "a query does nothing until `.all()`, `.one()` or `.count()` runs it"]
@@ -20,6 +21,7 @@ pub struct Select<T> {
     order: Vec<(&'static invect_schema::ColumnDef, bool)>,
     limit: Option<u64>,
     offset: Option<u64>,
+    lock: Option<LockWait>,
     _table: PhantomData<fn() -> T>,
 }
 
@@ -39,6 +41,7 @@ impl<T: Table> Default for Select<T> {
             order: Vec::new(),
             limit: None,
             offset: None,
+            lock: None,
             _table: PhantomData,
         }
     }
@@ -72,9 +75,33 @@ impl<T: Table> Select<T> {
         self
     }
 
+    /// Locks the selected rows until the transaction ends (`FOR UPDATE`), so
+    /// no other transaction changes or locks them meanwhile. Only inside a
+    /// transaction. On SQLite there are no row locks and none is needed: a
+    /// write transaction ([`Db::begin`]) holds the whole database.
+    pub fn for_update(mut self) -> Self {
+        self.lock = Some(LockWait::Wait);
+        self
+    }
+
+    /// [`for_update`](Self::for_update) that leaves out rows another
+    /// transaction has locked (`SKIP LOCKED`), so workers claiming from one
+    /// queue never wait for one another. PostgreSQL, MySQL 8, MariaDB 10.6+.
+    pub fn skip_locked(mut self) -> Self {
+        self.lock = Some(LockWait::SkipLocked);
+        self
+    }
+
+    /// [`for_update`](Self::for_update) that fails at once instead of
+    /// waiting when a row is locked by another transaction (`NOWAIT`).
+    pub fn no_wait(mut self) -> Self {
+        self.lock = Some(LockWait::NoWait);
+        self
+    }
+
     /// Every matching row.
     pub async fn all(self, mut e: impl Executor) -> Result<Vec<T>> {
-        let w = self.render(&e, None)?;
+        let w = self.render(&e, &resolve::<T>(&e).statements.select, None)?;
         e.fetch_all(w.sql.into(), w.args, T::decode).await
     }
 
@@ -98,7 +125,7 @@ impl<T: Table> Select<T> {
     /// # Ok(()) }
     /// ```
     pub fn stream(self, db: &Db) -> RowStream<'_, T> {
-        match self.render(&db, None) {
+        match self.render(&db, &resolve::<T>(&db).statements.select, None) {
             Ok(w) => RowStream::open(db, w),
             Err(e) => RowStream::failed(e),
         }
@@ -106,7 +133,7 @@ impl<T: Table> Select<T> {
 
     /// The first matching row, if any.
     pub async fn one(self, mut e: impl Executor) -> Result<Option<T>> {
-        let w = self.render(&e, Some(1))?;
+        let w = self.render(&e, &resolve::<T>(&e).statements.select, Some(1))?;
         e.fetch_optional(w.sql.into(), w.args, T::decode).await
     }
 
@@ -120,8 +147,26 @@ impl<T: Table> Select<T> {
         Ok(n.unwrap_or(0).max(0) as u64)
     }
 
-    fn render(&self, e: &impl Executor, limit_override: Option<u64>) -> Result<SqlWriter> {
-        let mut w = SqlWriter::new(e, T::NAME, &resolve::<T>(e).statements.select);
+    /// The filter of every condition given so far.
+    pub(crate) fn filter_node(&self) -> &Node {
+        &self.filter
+    }
+
+    /// `base` (a `SELECT … FROM t`) with the filter, order, limit and lock.
+    pub(crate) fn render(
+        &self,
+        e: &impl Executor,
+        base: &str,
+        limit_override: Option<u64>,
+    ) -> Result<SqlWriter> {
+        if self.lock.is_some() && e.as_db().is_some() {
+            return Err(Error::InvalidQuery(format!(
+                "a row lock on `{}` outside a transaction would end with its statement; \
+                 run the query on a transaction (`let mut tx = db.begin().await?; … .all(&mut tx)`)",
+                T::NAME
+            )));
+        }
+        let mut w = SqlWriter::new(e, T::NAME, base);
         w.filter(&self.filter)?;
         for (i, (col, desc)) in self.order.iter().enumerate() {
             w.push(if i == 0 { " ORDER BY " } else { ", " });
@@ -148,6 +193,10 @@ impl<T: Table> Select<T> {
         if let Some(n) = self.offset {
             w.push(" OFFSET ");
             w.int(clamp(n))?;
+        }
+        if let Some(wait) = self.lock {
+            let clause = w.dialect().lock_clause(wait);
+            w.push(clause);
         }
         Ok(w)
     }

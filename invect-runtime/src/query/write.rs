@@ -5,15 +5,22 @@ use std::marker::PhantomData;
 use invect_schema::TableDef;
 use invect_schema::statements::insert_values;
 
+use super::expr::{Assignment, Ex, SetExpr};
 use super::{SqlWriter, bind_error, resolve};
 use crate::driver::{Args, Sql, chunk_rows};
 use crate::error::{Error, Result};
 use crate::executor::Executor;
 use crate::table::{Column, Expr, Node, Table, TableExtension};
-use crate::value::Value;
 
 /// Inserts one row and returns it as stored, database defaults included.
-pub async fn insert<T: Table>(mut e: impl Executor, mut new: T::New) -> Result<T> {
+pub async fn insert<T: Table>(e: impl Executor, new: T::New) -> Result<T> {
+    let t = resolve::<T>(&e);
+    insert_row::<T>(e, new)
+        .await
+        .map_err(|err| err.in_table(&t.def))
+}
+
+async fn insert_row<T: Table>(mut e: impl Executor, mut new: T::New) -> Result<T> {
     let kind = e.kind();
     let d = kind.dialect();
     T::prepare_new(&mut new, d);
@@ -89,7 +96,10 @@ async fn insert_chunks<T: Table>(
             T::prepare_new(new, d);
             T::bind_new(new, &mut args).map_err(bind_error::<T>)?;
         }
-        total += e.execute(sql, args).await?;
+        total += e
+            .execute(sql, args)
+            .await
+            .map_err(|err| err.in_table(table))?;
     }
 }
 
@@ -119,7 +129,14 @@ pub async fn find<T: Table>(mut e: impl Executor, key: &T::Key) -> Result<Option
 
 /// Writes every column of `row` to the row with its primary key. Returns the
 /// number of rows matched (0 when no row has that key).
-pub async fn update<T: Table>(mut e: impl Executor, row: &T) -> Result<u64> {
+pub async fn update<T: Table>(e: impl Executor, row: &T) -> Result<u64> {
+    let t = resolve::<T>(&e);
+    update_row::<T>(e, row)
+        .await
+        .map_err(|err| err.in_table(&t.def))
+}
+
+async fn update_row<T: Table>(mut e: impl Executor, row: &T) -> Result<u64> {
     let kind = e.kind();
     let mut args = Args::new(kind);
     row.bind_update(&mut args).map_err(bind_error::<T>)?;
@@ -128,7 +145,14 @@ pub async fn update<T: Table>(mut e: impl Executor, row: &T) -> Result<u64> {
 }
 
 /// Deletes the row with primary key `key`. Returns the number deleted (0 or 1).
-pub async fn delete<T: Table>(mut e: impl Executor, key: &T::Key) -> Result<u64> {
+pub async fn delete<T: Table>(e: impl Executor, key: &T::Key) -> Result<u64> {
+    let t = resolve::<T>(&e);
+    delete_row::<T>(e, key)
+        .await
+        .map_err(|err| err.in_table(&t.def))
+}
+
+async fn delete_row<T: Table>(mut e: impl Executor, key: &T::Key) -> Result<u64> {
     let kind = e.kind();
     let mut args = Args::new(kind);
     T::bind_key(key, &mut args).map_err(bind_error::<T>)?;
@@ -137,7 +161,14 @@ pub async fn delete<T: Table>(mut e: impl Executor, key: &T::Key) -> Result<u64>
 }
 
 /// Deletes every row matching `filter`; returns how many.
-pub async fn delete_where<T: Table>(mut e: impl Executor, filter: Expr<T>) -> Result<u64> {
+pub async fn delete_where<T: Table>(e: impl Executor, filter: Expr<T>) -> Result<u64> {
+    let t = resolve::<T>(&e);
+    delete_rows::<T>(e, filter)
+        .await
+        .map_err(|err| err.in_table(&t.def))
+}
+
+async fn delete_rows<T: Table>(mut e: impl Executor, filter: Expr<T>) -> Result<u64> {
     let kind = e.kind();
     let d = kind.dialect();
     let table = &resolve::<T>(&e).def;
@@ -151,10 +182,10 @@ pub async fn delete_where<T: Table>(mut e: impl Executor, filter: Expr<T>) -> Re
 }
 
 /// A partial update: `T::update_where(filter).set(col, v).execute(&db)`.
-#[must_use = "an update does nothing until `.execute()` runs it"]
+#[must_use = "an update does nothing until `.execute()` or `.returning()` runs it"]
 pub struct UpdateWhere<T> {
-    filter: Node,
-    sets: Vec<(&'static invect_schema::ColumnDef, Box<dyn Value>)>,
+    pub(super) filter: Node,
+    pub(super) sets: Vec<Assignment>,
     _table: PhantomData<fn() -> T>,
 }
 
@@ -178,7 +209,19 @@ impl<T: Table> UpdateWhere<T> {
 
     /// Sets column `c` to `v` (`None` for NULL on a nullable column).
     pub fn set<C: Column<Table = T>>(mut self, _c: C, v: impl Into<C::Value>) -> Self {
-        self.sets.push((C::DEF, Box::new(v.into())));
+        self.sets.push((C::DEF, Ex::Value(Box::new(v.into()))));
+        self
+    }
+
+    /// Sets column `c` to an expression the database computes from the row
+    /// as it is when written, so concurrent updates never lose one another:
+    /// `set_expr(node_executions::retry_count, node_executions::retry_count.add(1))`.
+    pub fn set_expr<C: Column<Table = T>>(
+        mut self,
+        _c: C,
+        e: impl Into<SetExpr<T, C::Param>>,
+    ) -> Self {
+        self.sets.push((C::DEF, e.into().node));
         self
     }
 
@@ -188,24 +231,20 @@ impl<T: Table> UpdateWhere<T> {
         if self.sets.is_empty() {
             return Ok(0);
         }
-        let kind = e.kind();
-        let d = kind.dialect();
-        let table = &resolve::<T>(&e).def;
-        let mut w = SqlWriter::new(
-            &e,
-            T::NAME,
-            &format!("UPDATE {} SET ", d.quote(&table.name)),
-        );
-        for (i, (col, v)) in self.sets.iter().enumerate() {
-            if i > 0 {
-                w.push(", ");
-            }
-            w.column(col);
-            w.push(" = ");
-            w.value(col, v.as_ref())?;
-        }
-        w.filter(&self.filter)?;
-        e.execute(w.sql.into(), w.args).await
+        let w = self.render(&e, &self.filter)?;
+        e.execute(w.sql.into(), w.args)
+            .await
+            .map_err(|err| err.in_table(&resolve::<T>(&e).def))
+    }
+
+    /// `UPDATE … SET … WHERE <filter>` (or the given condition).
+    pub(super) fn render(&self, e: &impl Executor, filter: &Node) -> Result<SqlWriter> {
+        let d = e.kind().dialect();
+        let table = d.quote(&resolve::<T>(e).def.name);
+        let mut w = SqlWriter::new(e, T::NAME, &format!("UPDATE {table} SET "));
+        w.assignments(&table, &self.sets)?;
+        w.filter(filter)?;
+        Ok(w)
     }
 }
 

@@ -235,6 +235,37 @@ pub trait Dialect: Sync {
         "-1"
     }
 
+    /// The row-lock clause ending a `SELECT`; empty on SQLite, where a write
+    /// transaction holds the whole database.
+    fn lock_clause(&self, wait: LockWait) -> &'static str {
+        match wait {
+            LockWait::Wait => " FOR UPDATE",
+            LockWait::SkipLocked => " FOR UPDATE SKIP LOCKED",
+            LockWait::NoWait => " FOR UPDATE NOWAIT",
+        }
+    }
+
+    /// The clause making an `INSERT` an upsert: on a conflict on the quoted
+    /// columns `target`, run the assignments `set`, or nothing when `set` is empty.
+    fn on_conflict(&self, target: &[String], set: &str) -> String {
+        let target = target.join(", ");
+        if set.is_empty() {
+            format!(" ON CONFLICT ({target}) DO NOTHING")
+        } else {
+            format!(" ON CONFLICT ({target}) DO UPDATE SET {set}")
+        }
+    }
+
+    /// The value a conflicting `INSERT` proposed for column `c`.
+    fn excluded(&self, c: &str) -> String {
+        format!("excluded.{}", self.quote(c))
+    }
+
+    /// `expr` as a 64-bit integer (the type of `SUM` differs per dialect).
+    fn bigint(&self, expr: &str) -> String {
+        format!("CAST({expr} AS BIGINT)")
+    }
+
     /// `"a", "b"`.
     fn column_list(&self, cols: &[crate::Name]) -> String {
         cols.iter()
@@ -242,6 +273,17 @@ pub trait Dialect: Sync {
             .collect::<Vec<_>>()
             .join(", ")
     }
+}
+
+/// What a row-locking `SELECT` does about rows another transaction locked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LockWait {
+    /// Waits for them.
+    Wait,
+    /// Leaves them out (`SKIP LOCKED`), for work queues.
+    SkipLocked,
+    /// Fails at once (`NOWAIT`).
+    NoWait,
 }
 
 /// The name of the foreign-key constraint on `table.column`.

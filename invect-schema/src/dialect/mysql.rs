@@ -70,6 +70,25 @@ impl Dialect for MySql {
     }
 
     /// The largest LIMIT MySQL accepts, its documented way to say "all rows".
+    /// `ON DUPLICATE KEY UPDATE`, which fires on any unique key (MySQL has
+    /// no conflict target); "nothing" is the no-op `k = k`.
+    fn on_conflict(&self, target: &[String], set: &str) -> String {
+        match (set.is_empty(), target.first()) {
+            (true, Some(k)) => format!(" ON DUPLICATE KEY UPDATE {k} = {k}"),
+            _ => format!(" ON DUPLICATE KEY UPDATE {set}"),
+        }
+    }
+
+    /// `VALUES(c)`: deprecated since MySQL 8.0.20 in favour of a row alias,
+    /// which MariaDB lacks; both still accept it.
+    fn excluded(&self, c: &str) -> String {
+        format!("VALUES({})", self.quote(c))
+    }
+
+    fn bigint(&self, expr: &str) -> String {
+        format!("CAST({expr} AS SIGNED)")
+    }
+
     fn unlimited(&self) -> &'static str {
         "18446744073709551615"
     }

@@ -78,6 +78,11 @@ impl Dialect for Sqlite {
         (" GLOB ", glob)
     }
 
+    /// None: a write transaction (`BEGIN IMMEDIATE`) already holds the database.
+    fn lock_clause(&self, _wait: crate::LockWait) -> &'static str {
+        ""
+    }
+
     fn bool_literal(&self, b: bool) -> &'static str {
         if b { "1" } else { "0" }
     }

@@ -91,6 +91,10 @@ impl<const N: usize> Table for Bulk<N> {
     fn bind_key(_: &(), _: &mut Args) -> BindResult {
         Err(unused().into())
     }
+    fn bind_new_column(_: &(), _: usize, _: &mut Args) -> BindResult {
+        Err(unused().into())
+    }
+    fn key(&self) {}
     fn bind_update(&self, _: &mut Args) -> BindResult {
         Err(unused().into())
     }
