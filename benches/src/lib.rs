@@ -7,6 +7,7 @@
 pub mod bulk;
 pub mod data;
 pub mod hand;
+pub mod hand_changes;
 pub mod plugins;
 
 use invect_runtime::Db;

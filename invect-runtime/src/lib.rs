@@ -16,6 +16,7 @@
 // Generated code names `::invect_runtime`; this lets the core tables use the macro too.
 extern crate self as invect_runtime;
 
+mod column;
 mod config;
 pub mod core;
 #[cfg(feature = "credentials")]
@@ -25,6 +26,7 @@ mod diff;
 mod driver;
 mod error;
 mod executor;
+mod expr;
 pub mod introspect;
 mod invect;
 pub mod migrate;
@@ -38,6 +40,7 @@ mod tables;
 pub mod value;
 mod verify;
 
+pub use column::ColumnExt;
 pub use config::{DatabaseConfig, DatabaseType, InvectConfig, SchemaVerification};
 pub use db::{Db, Tx};
 pub use driver::{Args, CONNECT_TIMEOUT, Pool, RowRef, SQLITE_BUSY_TIMEOUT, Sql, TxConnection};
@@ -50,7 +53,7 @@ pub use plugin::{Plugin, merged_schema};
 pub use push::{Plan, PushReport, plan, push};
 pub use redact::redact_connection_string;
 pub use report::{Drift, VerifyReport};
-pub use table::{Column, ColumnExt, Expr, Order, Ordered, Table, TableExtension, Text};
+pub use table::{Column, Expr, Order, Ordered, Table, TableExtension, Text};
 pub use value::{InvectEnum, Value};
 pub use verify::verify;
 

@@ -6,7 +6,6 @@ use std::marker::PhantomData;
 use invect_schema::{ColumnDef, Dialect, Extension, TableDef};
 
 use crate::driver::{Args, RowRef};
-use crate::query::{Numeric, SetExpr};
 use crate::value::{BindResult, Value};
 
 /// A table declared with `#[invect_table]`. Implemented by the macro; the
@@ -132,7 +131,7 @@ pub(crate) enum Node {
 }
 
 impl<T> Expr<T> {
-    fn new(node: Node) -> Self {
+    pub(crate) fn new(node: Node) -> Self {
         Expr {
             node,
             _table: PhantomData,
@@ -169,123 +168,12 @@ pub struct Order<T> {
     _table: PhantomData<fn() -> T>,
 }
 
-/// Filter and ordering methods on every column handle.
-pub trait ColumnExt: Column {
-    fn eq(self, v: impl Into<Self::Param>) -> Expr<Self::Table> {
-        cmp::<Self>("=", v.into())
-    }
-    fn ne(self, v: impl Into<Self::Param>) -> Expr<Self::Table> {
-        cmp::<Self>("<>", v.into())
-    }
-    fn lt(self, v: impl Into<Self::Param>) -> Expr<Self::Table>
-    where
-        Self::Param: Ordered,
-    {
-        cmp::<Self>("<", v.into())
-    }
-    fn le(self, v: impl Into<Self::Param>) -> Expr<Self::Table>
-    where
-        Self::Param: Ordered,
-    {
-        cmp::<Self>("<=", v.into())
-    }
-    fn gt(self, v: impl Into<Self::Param>) -> Expr<Self::Table>
-    where
-        Self::Param: Ordered,
-    {
-        cmp::<Self>(">", v.into())
-    }
-    fn ge(self, v: impl Into<Self::Param>) -> Expr<Self::Table>
-    where
-        Self::Param: Ordered,
-    {
-        cmp::<Self>(">=", v.into())
-    }
-    /// `LIKE`, case-sensitive on every dialect (`%` and `_` are wildcards).
-    fn like(self, pattern: impl Into<String>) -> Expr<Self::Table>
-    where
-        Self::Param: Text,
-    {
-        Expr::new(Node::Like {
-            col: Self::DEF,
-            pattern: pattern.into(),
-        })
-    }
-    fn is_null(self) -> Expr<Self::Table> {
-        Expr::new(Node::Null {
-            col: Self::DEF,
-            negated: false,
-        })
-    }
-    fn is_not_null(self) -> Expr<Self::Table> {
-        Expr::new(Node::Null {
-            col: Self::DEF,
-            negated: true,
-        })
-    }
-    /// `IN (...)`; an empty list matches no row.
-    fn in_list<V: Into<Self::Param>>(
-        self,
-        values: impl IntoIterator<Item = V>,
-    ) -> Expr<Self::Table> {
-        let values = values
-            .into_iter()
-            .map(|v| Box::new(v.into()) as Box<dyn Value>)
-            .collect();
-        Expr::new(Node::In {
-            col: Self::DEF,
-            values,
-        })
-    }
-    /// This column plus `v`, computed by the database as it writes (for
-    /// `set_expr`): concurrent increments all count.
-    #[allow(clippy::should_implement_trait)]
-    fn add(self, v: impl Into<Self::Param>) -> SetExpr<Self::Table, Self::Param>
-    where
-        Self::Param: Numeric,
-    {
-        SetExpr::from(self).add(v)
-    }
-    /// This column minus `v`, computed by the database as it writes.
-    #[allow(clippy::should_implement_trait)]
-    fn sub(self, v: impl Into<Self::Param>) -> SetExpr<Self::Table, Self::Param>
-    where
-        Self::Param: Numeric,
-    {
-        SetExpr::from(self).sub(v)
-    }
-    /// This column, or `v` where it is NULL (`COALESCE`).
-    fn coalesce(self, v: impl Into<Self::Param>) -> SetExpr<Self::Table, Self::Param> {
-        SetExpr::from(self).coalesce(v)
-    }
-    fn asc(self) -> Order<Self::Table>
-    where
-        Self::Param: Ordered,
-    {
+impl<T> Order<T> {
+    pub(crate) fn new(col: &'static ColumnDef, desc: bool) -> Self {
         Order {
-            col: Self::DEF,
-            desc: false,
+            col,
+            desc,
             _table: PhantomData,
         }
     }
-    fn desc(self) -> Order<Self::Table>
-    where
-        Self::Param: Ordered,
-    {
-        Order {
-            col: Self::DEF,
-            desc: true,
-            _table: PhantomData,
-        }
-    }
-}
-
-impl<C: Column> ColumnExt for C {}
-
-fn cmp<C: Column>(op: &'static str, v: C::Param) -> Expr<C::Table> {
-    Expr::new(Node::Cmp {
-        col: C::DEF,
-        op,
-        value: Box::new(v),
-    })
 }

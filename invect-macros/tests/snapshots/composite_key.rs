@@ -126,6 +126,16 @@ pub struct FlowVersion {
     # [doc = r" Deletes the rows matching `filter`; returns how many."] pub async fn delete_where (db : impl :: invect_runtime :: Executor , filter : :: invect_runtime :: Expr < Self >) -> :: invect_runtime :: Result < u64 > {
         :: invect_runtime :: query :: delete_where :: < Self > (db , filter) . await
     }
+    # [doc = r" Deletes the rows matching `filter` and returns them as they were."] pub async fn delete_returning (db : impl :: invect_runtime :: Executor , filter : :: invect_runtime :: Expr < Self >) -> :: invect_runtime :: Result < :: std :: vec :: Vec < Self >> {
+        :: invect_runtime :: query :: delete_returning :: < Self > (db , filter) . await
+    }
+    # [doc = r" Inserts `new`, or on a conflict with its key updates the stored row."] pub fn upsert (new : NewFlowVersion) -> :: invect_runtime :: query :: Upsert < Self > {
+        :: invect_runtime :: query :: Upsert :: new (new)
+    }
+    # [doc = r" [`upsert`](Self::upsert) for many rows, in chunked multi-row statements."] pub fn upsert_many < I : :: core :: iter :: IntoIterator < Item = NewFlowVersion >> (rows : I) -> :: invect_runtime :: query :: UpsertMany < Self ,
+    I > {
+        :: invect_runtime :: query :: UpsertMany :: new (rows)
+    }
 }
 impl :: invect_runtime :: Table for FlowVersion {
     type New = NewFlowVersion ;
@@ -149,6 +159,19 @@ impl :: invect_runtime :: Table for FlowVersion {
         args . push (& key . 0) ? ;
         args . push (& key . 1) ? ;
         :: core :: result :: Result :: Ok (())
+    }
+    fn bind_new_column (new : & NewFlowVersion , column : usize , args : & mut :: invect_runtime :: Args) -> :: invect_runtime :: value :: BindResult {
+        match column {
+            0usize => args . push (& new . flow_id) ,
+            1usize => args . push (& new . version) ,
+            2usize => args . push (& new . label) ,
+            3usize => args . push (& new . runs) ,
+            4usize => args . push (& new . data) ,
+            _ => :: core :: result :: Result :: Ok (()) ,
+        }
+    }
+    fn key (& self) -> Self :: Key {
+        (:: core :: clone :: Clone :: clone (& self . flow_id) , :: core :: clone :: Clone :: clone (& self . version) ,)
     }
     fn bind_update (& self , args : & mut :: invect_runtime :: Args) -> :: invect_runtime :: value :: BindResult {
         args . push (& self . label) ? ;

@@ -53,6 +53,16 @@ pub struct Thing {
     # [doc = r" Deletes the rows matching `filter`; returns how many."] pub async fn delete_where (db : impl :: invect_runtime :: Executor , filter : :: invect_runtime :: Expr < Self >) -> :: invect_runtime :: Result < u64 > {
         :: invect_runtime :: query :: delete_where :: < Self > (db , filter) . await
     }
+    # [doc = r" Deletes the rows matching `filter` and returns them as they were."] pub async fn delete_returning (db : impl :: invect_runtime :: Executor , filter : :: invect_runtime :: Expr < Self >) -> :: invect_runtime :: Result < :: std :: vec :: Vec < Self >> {
+        :: invect_runtime :: query :: delete_returning :: < Self > (db , filter) . await
+    }
+    # [doc = r" Inserts `new`, or on a conflict with its key updates the stored row."] pub fn upsert (new : NewThing) -> :: invect_runtime :: query :: Upsert < Self > {
+        :: invect_runtime :: query :: Upsert :: new (new)
+    }
+    # [doc = r" [`upsert`](Self::upsert) for many rows, in chunked multi-row statements."] pub fn upsert_many < I : :: core :: iter :: IntoIterator < Item = NewThing >> (rows : I) -> :: invect_runtime :: query :: UpsertMany < Self ,
+    I > {
+        :: invect_runtime :: query :: UpsertMany :: new (rows)
+    }
 }
 impl :: invect_runtime :: Table for Thing {
     type New = NewThing ;
@@ -75,6 +85,12 @@ impl :: invect_runtime :: Table for Thing {
         :: core :: unreachable ! ("#[invect_table] reported an error")
     }
     fn bind_key (_ : & Self :: Key , _ : & mut :: invect_runtime :: Args) -> :: invect_runtime :: value :: BindResult {
+        :: core :: unreachable ! ("#[invect_table] reported an error")
+    }
+    fn bind_new_column (_ : & NewThing , _ : usize , _ : & mut :: invect_runtime :: Args) -> :: invect_runtime :: value :: BindResult {
+        :: core :: unreachable ! ("#[invect_table] reported an error")
+    }
+    fn key (& self) -> Self :: Key {
         :: core :: unreachable ! ("#[invect_table] reported an error")
     }
     fn bind_update (& self , _ : & mut :: invect_runtime :: Args) -> :: invect_runtime :: value :: BindResult {

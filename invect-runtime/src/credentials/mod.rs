@@ -29,10 +29,10 @@ use uuid::Uuid;
 
 pub use key::{ENCRYPTION_KEY_VAR, EncryptionKey, Keyring, PREVIOUS_KEYS_VAR};
 
+use crate::column::ColumnExt;
 use crate::core::{Credential, NewCredential, credentials};
 use crate::db::Db;
 use crate::error::{Error, Result};
-use crate::table::ColumnExt;
 
 pub use crate::error::CredentialProblem;
 

@@ -8,7 +8,7 @@ mod select;
 mod upsert;
 mod write;
 
-pub use expr::{Numeric, SetExpr, now};
+pub use crate::expr::{Numeric, SetExpr, now};
 pub use project::{Columns, Grouped, MinMax, Projected};
 pub use returning::delete_returning;
 pub use select::{RowStream, Select};

@@ -3,12 +3,12 @@
 
 use invect_schema::ColumnDef;
 
-use super::expr::Numeric;
 use super::select::Select;
 use super::{SqlWriter, resolve};
 use crate::driver::RowRef;
 use crate::error::Result;
 use crate::executor::Executor;
+use crate::expr::Numeric;
 use crate::table::{Column, Table};
 use crate::value::Value;
 

@@ -8,7 +8,7 @@ use std::marker::PhantomData;
 use invect_schema::statements::{insert_head, insert_values};
 use invect_schema::{ColumnDef, TableDef};
 
-use super::expr::{Assignment, Ex, SetExpr};
+use super::expr::Assignment;
 use super::project::Columns;
 use super::returning::in_transaction;
 use super::{SqlWriter, bind_error, resolve};
@@ -16,10 +16,12 @@ use crate::driver::Args;
 use crate::driver::chunk_rows;
 use crate::error::{ConstraintKind, Error, Result, Violation};
 use crate::executor::Executor;
+use crate::expr::{Ex, SetExpr};
 use crate::table::{Column, Table};
 use crate::tables::Resolved;
 
 /// What an upsert does on a conflict: which key, and which columns it sets.
+#[derive(Default)]
 struct OnConflict {
     /// The conflict key's columns; `None` for the primary key.
     target: Option<Vec<&'static ColumnDef>>,
@@ -223,16 +225,6 @@ async fn upsert_chunks<T: Table>(
         }
         e.execute(w.sql.into(), w.args).await?;
         total += chunk.len() as u64;
-    }
-}
-
-impl Default for OnConflict {
-    fn default() -> Self {
-        OnConflict {
-            target: None,
-            sets: Vec::new(),
-            nothing: false,
-        }
     }
 }
 

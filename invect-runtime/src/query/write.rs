@@ -5,11 +5,12 @@ use std::marker::PhantomData;
 use invect_schema::TableDef;
 use invect_schema::statements::insert_values;
 
-use super::expr::{Assignment, Ex, SetExpr};
+use super::expr::Assignment;
 use super::{SqlWriter, bind_error, resolve};
 use crate::driver::{Args, Sql, chunk_rows};
 use crate::error::{Error, Result};
 use crate::executor::Executor;
+use crate::expr::{Ex, SetExpr};
 use crate::table::{Column, Expr, Node, Table, TableExtension};
 
 /// Inserts one row and returns it as stored, database defaults included.
