@@ -215,12 +215,15 @@ fn codec(m: &Model, new_ident: &syn::Ident, keys: &[&Field]) -> TokenStream {
     let rt = rt();
     let all = m.fields.iter().map(|f| &f.ident).collect::<Vec<_>>();
     let key_idents = keys.iter().map(|f| &f.ident).collect::<Vec<_>>();
-    let rest = m
+    let (rest, rest_indices): (Vec<_>, Vec<_>) = m
         .fields
         .iter()
-        .filter(|f| !key_idents.contains(&&f.ident))
-        .map(|f| &f.ident);
+        .enumerate()
+        .filter(|(_, f)| !key_idents.contains(&&f.ident))
+        .map(|(i, f)| (&f.ident, i))
+        .unzip();
     let indices = 0..m.fields.len();
+    let bind_indices = 0..m.fields.len();
     let uuid_defaults: Vec<_> = m
         .fields
         .iter()
@@ -268,7 +271,8 @@ fn codec(m: &Model, new_ident: &syn::Ident, keys: &[&Field]) -> TokenStream {
             })*
         }
         fn bind_new(new: &#new_ident, args: &mut #rt::Args) -> #rt::value::BindResult {
-            #(args.push(&new.#all)?;)*
+            let columns = &<Self as #rt::Table>::DEF.columns;
+            #(args.push_column(&new.#all, &columns[#bind_indices])?;)*
             ::core::result::Result::Ok(())
         }
         fn new_key(new: &#new_ident) -> ::core::option::Option<Self::Key> {
@@ -288,7 +292,8 @@ fn codec(m: &Model, new_ident: &syn::Ident, keys: &[&Field]) -> TokenStream {
             #key_of_row
         }
         fn bind_update(&self, args: &mut #rt::Args) -> #rt::value::BindResult {
-            #(args.push(&self.#rest)?;)*
+            let columns = &<Self as #rt::Table>::DEF.columns;
+            #(args.push_column(&self.#rest, &columns[#rest_indices])?;)*
             #(args.push(&self.#key_idents)?;)*
             ::core::result::Result::Ok(())
         }
@@ -374,6 +379,7 @@ fn extension(m: &Model, lowered: &Lowered, ext: &Extension) -> TokenStream {
     let module = format_ident!("{}", m.module_name());
     let all = m.fields.iter().map(|f| &f.ident).collect::<Vec<_>>();
     let indices = 0..m.fields.len();
+    let bind_indices = 0..m.fields.len();
     let extension = extension_expr(ext, target, &quote!(__COLUMNS));
     let statics = quote! {
         #[doc(hidden)]
@@ -391,7 +397,8 @@ fn extension(m: &Model, lowered: &Lowered, ext: &Extension) -> TokenStream {
             type Target = #target;
             const EXTENSION: &'static #s::Extension = &#module::__EXTENSION;
             fn bind(&self, args: &mut #rt::Args) -> #rt::value::BindResult {
-                #(args.push(&self.#all)?;)*
+                let columns = &<Self as #rt::TableExtension>::EXTENSION.columns;
+                #(args.push_column(&self.#all, &columns[#bind_indices])?;)*
                 ::core::result::Result::Ok(())
             }
             fn decode(row: #rt::RowRef<'_>) -> ::core::result::Result<Self, #rt::__private::SqlxError> {

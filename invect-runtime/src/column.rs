@@ -1,6 +1,8 @@
 //! The methods of every column handle: filters (`eq`, `like`, `in_list`, …),
 //! sort keys (`asc`, `desc`) and the expressions of `set_expr` (`add`, `coalesce`).
 
+use invect_schema::like_literal;
+
 use crate::expr::{Numeric, SetExpr};
 use crate::table::{Column, Expr, Node, Order, Ordered, Text};
 use crate::value::Value;
@@ -37,7 +39,30 @@ pub trait ColumnExt: Column {
     {
         cmp::<Self>(">=", v.into())
     }
-    /// `LIKE`, case-sensitive on every dialect (`%` and `_` are wildcards).
+    /// Rows whose text contains `text` (taken literally: its `%`, `_` and `\`
+    /// are escaped), case-sensitive.
+    fn contains(self, text: &str) -> Expr<Self::Table>
+    where
+        Self::Param: Text,
+    {
+        self.like(format!("%{}%", like_literal(text)))
+    }
+    /// Rows whose text starts with `text` (taken literally).
+    fn starts_with(self, text: &str) -> Expr<Self::Table>
+    where
+        Self::Param: Text,
+    {
+        self.like(format!("{}%", like_literal(text)))
+    }
+    /// Rows whose text ends with `text` (taken literally).
+    fn ends_with(self, text: &str) -> Expr<Self::Table>
+    where
+        Self::Param: Text,
+    {
+        self.like(format!("%{}", like_literal(text)))
+    }
+    /// `LIKE`, case-sensitive and alike on every dialect: `%` any run, `_`
+    /// one character, `\` makes the next character literal (`\%`, `\_`, `\\`).
     fn like(self, pattern: impl Into<String>) -> Expr<Self::Table>
     where
         Self::Param: Text,

@@ -26,6 +26,12 @@ pub enum Error {
     /// transaction, or an upsert on columns that are no key).
     #[error("{0}")]
     InvalidQuery(String),
+    /// A statement's values are larger than the server takes (MySQL's
+    /// `max_allowed_packet`); nothing was sent.
+    #[error(
+        "the statement's values take about {bytes} bytes, over the server's max_allowed_packet of {limit} bytes; nothing was sent. Send smaller values, or raise the limit (`SET GLOBAL max_allowed_packet = …`, or `max_allowed_packet` in the server's config)"
+    )]
+    TooLarge { bytes: usize, limit: i64 },
     /// A value could not be bound as a query parameter.
     #[error("cannot bind a value for `{table}`: {source}")]
     Bind {

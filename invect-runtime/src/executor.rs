@@ -5,8 +5,9 @@ use std::future::Future;
 use invect_schema::DialectKind;
 
 use crate::db::{Db, Tx};
+use crate::driver::driver;
 use crate::driver::{Args, RowRef, Sql};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::tables::Tables;
 
 /// Something statements run on: `&Db` (a pooled connection per statement) or
@@ -48,6 +49,37 @@ pub trait Executor: Send {
         F: Fn(RowRef<'_>) -> Result<T, sqlx::Error> + Send + Sync;
 }
 
+/// Statements whose values are smaller than this are never near a server's
+/// size limit (MySQL's `max_allowed_packet` is at least 1 MiB by default).
+const LARGE_STATEMENT: usize = 1 << 20;
+
+/// Returns [`Error::TooLarge`] from the enclosing function when `$sql` with
+/// `$args` is over the server's statement size limit, which is read from the
+/// server at the first large statement (MySQL drops the connection instead
+/// of answering such a statement with an error).
+macro_rules! refuse_oversized {
+    ($s:ident, $conn:expr, $sql:expr, $args:expr) => {
+        let bytes = $args.bytes() + $sql.as_str().len();
+        if bytes > LARGE_STATEMENT {
+            let kind = $conn.kind();
+            let limit = match ($s.tables.packet_limit(), driver(kind).packet_limit_query()) {
+                (Some(limit), _) => Some(limit),
+                (None, Some(query)) => {
+                    let read =
+                        $conn.fetch_optional(query.into(), Args::new(kind), |r| r.get::<i64>(0));
+                    let limit = read.await?.unwrap_or(i64::MAX);
+                    $s.tables.set_packet_limit(limit);
+                    Some(limit)
+                }
+                (None, None) => None,
+            };
+            if let Some(limit) = limit.filter(|l| bytes as i64 > *l) {
+                return Err(Error::TooLarge { bytes, limit });
+            }
+        }
+    };
+}
+
 /// Implements [`Executor`] for `&Db` or `&mut Tx`, `$conn` reaching the
 /// pool or transaction connection the driver runs statements on.
 macro_rules! impl_executor {
@@ -70,6 +102,7 @@ macro_rules! impl_executor {
 
             async fn execute(&mut self, sql: Sql, args: Args) -> Result<u64> {
                 let $s = self;
+                refuse_oversized!($s, $conn, sql, args);
                 $conn.execute(sql, args).await
             }
 
@@ -79,6 +112,7 @@ macro_rules! impl_executor {
                 F: Fn(RowRef<'_>) -> Result<T, sqlx::Error> + Send + Sync,
             {
                 let $s = self;
+                refuse_oversized!($s, $conn, sql, args);
                 $conn.fetch_all(sql, args, decode).await
             }
 
@@ -93,6 +127,7 @@ macro_rules! impl_executor {
                 F: Fn(RowRef<'_>) -> Result<T, sqlx::Error> + Send + Sync,
             {
                 let $s = self;
+                refuse_oversized!($s, $conn, sql, args);
                 $conn.fetch_optional(sql, args, decode).await
             }
         }

@@ -29,6 +29,8 @@ pub struct Tables {
     prefix: Option<Arc<str>>,
     resolved: RwLock<HashMap<TypeId, Arc<Resolved>>>,
     chunks: RwLock<HashMap<(TypeId, usize), Arc<str>>>,
+    /// The server's statement size limit, read at the first large statement.
+    packet_limit: std::sync::OnceLock<i64>,
 }
 
 impl Tables {
@@ -64,6 +66,16 @@ impl Tables {
         };
         let resolved = Arc::new(Resolved { def, statements });
         write(&self.resolved).entry(key).or_insert(resolved).clone()
+    }
+
+    /// The server's statement size limit, if it has been read.
+    pub(crate) fn packet_limit(&self) -> Option<i64> {
+        self.packet_limit.get().copied()
+    }
+
+    /// Keeps the server's statement size limit.
+    pub(crate) fn set_packet_limit(&self, limit: i64) {
+        let _ = self.packet_limit.set(limit);
     }
 
     /// The `rows`-row `INSERT` of table `T`, made by `render` at first use.

@@ -86,7 +86,7 @@ fn sqlite_plugin_table() {
     assert_eq!(
         ddl(DialectKind::Sqlite),
         r#"CREATE TABLE "audit_logs" (
-  "tenant" TEXT NOT NULL,
+  "tenant" TEXT NOT NULL CHECK (length("tenant") <= 64),
   "seq" INTEGER NOT NULL,
   "id" TEXT NOT NULL,
   "flow_id" TEXT,
@@ -112,7 +112,7 @@ fn postgres_plugin_table() {
         ddl(DialectKind::Postgres),
         r#"CREATE TYPE "audit_level" AS ENUM ('INFO', 'WARN', 'it''s');
 CREATE TABLE "audit_logs" (
-  "tenant" TEXT NOT NULL,
+  "tenant" TEXT NOT NULL CHECK (char_length("tenant") <= 64),
   "seq" BIGINT NOT NULL,
   "id" UUID NOT NULL DEFAULT gen_random_uuid(),
   "flow_id" TEXT,

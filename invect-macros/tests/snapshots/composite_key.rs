@@ -145,11 +145,12 @@ impl :: invect_runtime :: Table for FlowVersion {
     fn prepare_new (new : & mut NewFlowVersion , d : & dyn :: invect_runtime :: __private :: invect_schema :: Dialect) {
     }
     fn bind_new (new : & NewFlowVersion , args : & mut :: invect_runtime :: Args) -> :: invect_runtime :: value :: BindResult {
-        args . push (& new . flow_id) ? ;
-        args . push (& new . version) ? ;
-        args . push (& new . label) ? ;
-        args . push (& new . runs) ? ;
-        args . push (& new . data) ? ;
+        let columns = & < Self as :: invect_runtime :: Table > :: DEF . columns ;
+        args . push_column (& new . flow_id , & columns [0usize]) ? ;
+        args . push_column (& new . version , & columns [1usize]) ? ;
+        args . push_column (& new . label , & columns [2usize]) ? ;
+        args . push_column (& new . runs , & columns [3usize]) ? ;
+        args . push_column (& new . data , & columns [4usize]) ? ;
         :: core :: result :: Result :: Ok (())
     }
     fn new_key (new : & NewFlowVersion) -> :: core :: option :: Option < Self :: Key > {
@@ -174,9 +175,10 @@ impl :: invect_runtime :: Table for FlowVersion {
         (:: core :: clone :: Clone :: clone (& self . flow_id) , :: core :: clone :: Clone :: clone (& self . version) ,)
     }
     fn bind_update (& self , args : & mut :: invect_runtime :: Args) -> :: invect_runtime :: value :: BindResult {
-        args . push (& self . label) ? ;
-        args . push (& self . runs) ? ;
-        args . push (& self . data) ? ;
+        let columns = & < Self as :: invect_runtime :: Table > :: DEF . columns ;
+        args . push_column (& self . label , & columns [2usize]) ? ;
+        args . push_column (& self . runs , & columns [3usize]) ? ;
+        args . push_column (& self . data , & columns [4usize]) ? ;
         args . push (& self . flow_id) ? ;
         args . push (& self . version) ? ;
         :: core :: result :: Result :: Ok (())

@@ -52,8 +52,9 @@ impl :: invect_runtime :: TableExtension for FlowTenant {
     type Target = Flow ;
     const EXTENSION : & 'static :: invect_runtime :: __private :: invect_schema :: Extension = & flow_tenant :: __EXTENSION ;
     fn bind (& self , args : & mut :: invect_runtime :: Args) -> :: invect_runtime :: value :: BindResult {
-        args . push (& self . tenant_id) ? ;
-        args . push (& self . external_ref) ? ;
+        let columns = & < Self as :: invect_runtime :: TableExtension > :: EXTENSION . columns ;
+        args . push_column (& self . tenant_id , & columns [0usize]) ? ;
+        args . push_column (& self . external_ref , & columns [1usize]) ? ;
         :: core :: result :: Result :: Ok (())
     }
     fn decode (row : :: invect_runtime :: RowRef < '_ >) -> :: core :: result :: Result < Self ,

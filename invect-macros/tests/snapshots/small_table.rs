@@ -156,11 +156,12 @@ impl :: invect_runtime :: Table for AuditLog {
         }
     }
     fn bind_new (new : & NewAuditLog , args : & mut :: invect_runtime :: Args) -> :: invect_runtime :: value :: BindResult {
-        args . push (& new . id) ? ;
-        args . push (& new . action) ? ;
-        args . push (& new . flow_id) ? ;
-        args . push (& new . status) ? ;
-        args . push (& new . created_at) ? ;
+        let columns = & < Self as :: invect_runtime :: Table > :: DEF . columns ;
+        args . push_column (& new . id , & columns [0usize]) ? ;
+        args . push_column (& new . action , & columns [1usize]) ? ;
+        args . push_column (& new . flow_id , & columns [2usize]) ? ;
+        args . push_column (& new . status , & columns [3usize]) ? ;
+        args . push_column (& new . created_at , & columns [4usize]) ? ;
         :: core :: result :: Result :: Ok (())
     }
     fn new_key (new : & NewAuditLog) -> :: core :: option :: Option < Self :: Key > {
@@ -184,10 +185,11 @@ impl :: invect_runtime :: Table for AuditLog {
         :: core :: clone :: Clone :: clone (& self . id)
     }
     fn bind_update (& self , args : & mut :: invect_runtime :: Args) -> :: invect_runtime :: value :: BindResult {
-        args . push (& self . action) ? ;
-        args . push (& self . flow_id) ? ;
-        args . push (& self . status) ? ;
-        args . push (& self . created_at) ? ;
+        let columns = & < Self as :: invect_runtime :: Table > :: DEF . columns ;
+        args . push_column (& self . action , & columns [1usize]) ? ;
+        args . push_column (& self . flow_id , & columns [2usize]) ? ;
+        args . push_column (& self . status , & columns [3usize]) ? ;
+        args . push_column (& self . created_at , & columns [4usize]) ? ;
         args . push (& self . id) ? ;
         :: core :: result :: Result :: Ok (())
     }

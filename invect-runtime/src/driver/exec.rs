@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use futures_core::stream::BoxStream;
-use invect_schema::DialectKind;
+use invect_schema::{ColumnDef, DialectKind};
 use sqlx::mysql::{MySqlArguments, MySqlRow};
 use sqlx::postgres::{PgArguments, PgRow};
 use sqlx::sqlite::{SqliteArguments, SqliteRow};
@@ -52,9 +52,17 @@ impl From<&Arc<str>> for Sql {
     }
 }
 
-/// Bound parameters for one statement, in the executor's dialect.
+/// Bound parameters for one statement, in the executor's dialect, and about
+/// how many bytes they take on the wire (to check against a server's limit).
 #[derive(Debug)]
-pub enum Args {
+pub struct Args {
+    values: Values,
+    bytes: usize,
+}
+
+/// sqlx's arguments of each dialect.
+#[derive(Debug)]
+enum Values {
     Sqlite(SqliteArguments),
     Postgres(PgArguments),
     Mysql(MySqlArguments),
@@ -63,20 +71,34 @@ pub enum Args {
 impl Args {
     /// Empty arguments for `kind`.
     pub fn new(kind: DialectKind) -> Args {
-        match kind {
-            DialectKind::Sqlite => Args::Sqlite(SqliteArguments::default()),
-            DialectKind::Postgres => Args::Postgres(PgArguments::default()),
-            DialectKind::Mysql => Args::Mysql(MySqlArguments::default()),
-        }
+        let values = match kind {
+            DialectKind::Sqlite => Values::Sqlite(SqliteArguments::default()),
+            DialectKind::Postgres => Values::Postgres(PgArguments::default()),
+            DialectKind::Mysql => Values::Mysql(MySqlArguments::default()),
+        };
+        Args { values, bytes: 0 }
+    }
+
+    /// Binds the next parameter, a value written to column `col`, after
+    /// checking that every dialect stores it there ([`CheckValue`](crate::value::CheckValue)).
+    pub fn push_column<V: Value + ?Sized>(&mut self, v: &V, col: &ColumnDef) -> BindResult {
+        v.check(col)?;
+        self.push(v)
     }
 
     /// Binds the next parameter.
     pub fn push<V: Value + ?Sized>(&mut self, v: &V) -> BindResult {
-        match self {
-            Args::Sqlite(a) => v.bind_sqlite(a),
-            Args::Postgres(a) => v.bind_pg(a),
-            Args::Mysql(a) => v.bind_mysql(a),
+        self.bytes += v.wire_len();
+        match &mut self.values {
+            Values::Sqlite(a) => v.bind_sqlite(a),
+            Values::Postgres(a) => v.bind_pg(a),
+            Values::Mysql(a) => v.bind_mysql(a),
         }
+    }
+
+    /// About how many bytes the bound values take on the wire.
+    pub fn bytes(&self) -> usize {
+        self.bytes
     }
 }
 
@@ -111,8 +133,8 @@ fn mismatch() -> Error {
 /// wraps a row of that dialect.
 macro_rules! dispatch {
     ($conn:expr, $args:expr, $enum:ident, |$x:ident| $exec:expr, |$c:ident, $a:ident, $row:ident| $body:expr) => {
-        match ($conn, $args) {
-            ($enum::Sqlite($x), Args::Sqlite($a)) => {
+        match ($conn, $args.values) {
+            ($enum::Sqlite($x), Values::Sqlite($a)) => {
                 let $c = $exec;
                 #[allow(unused_macros)]
                 macro_rules! $row {
@@ -122,7 +144,7 @@ macro_rules! dispatch {
                 }
                 $body
             }
-            ($enum::Postgres($x), Args::Postgres($a)) => {
+            ($enum::Postgres($x), Values::Postgres($a)) => {
                 let $c = $exec;
                 #[allow(unused_macros)]
                 macro_rules! $row {
@@ -132,7 +154,7 @@ macro_rules! dispatch {
                 }
                 $body
             }
-            ($enum::Mysql($x), Args::Mysql($a)) => {
+            ($enum::Mysql($x), Values::Mysql($a)) => {
                 let $c = $exec;
                 #[allow(unused_macros)]
                 macro_rules! $row {
@@ -223,14 +245,14 @@ impl Pool {
         T: Send + Unpin + 'a,
         F: Fn(RowRef<'_>) -> Result<T, sqlx::Error> + Send + Sync + 'a,
     {
-        Ok(match (self, args) {
-            (Pool::Sqlite(p), Args::Sqlite(a)) => sqlx::query_with(sql.0, a)
+        Ok(match (self, args.values) {
+            (Pool::Sqlite(p), Values::Sqlite(a)) => sqlx::query_with(sql.0, a)
                 .try_map(move |r| decode(RowRef::Sqlite(&r)))
                 .fetch(p),
-            (Pool::Postgres(p), Args::Postgres(a)) => sqlx::query_with(sql.0, a)
+            (Pool::Postgres(p), Values::Postgres(a)) => sqlx::query_with(sql.0, a)
                 .try_map(move |r| decode(RowRef::Postgres(&r)))
                 .fetch(p),
-            (Pool::Mysql(p), Args::Mysql(a)) => sqlx::query_with(sql.0, a)
+            (Pool::Mysql(p), Values::Mysql(a)) => sqlx::query_with(sql.0, a)
                 .try_map(move |r| decode(RowRef::Mysql(&r)))
                 .fetch(p),
             _ => return Err(mismatch()),

@@ -112,6 +112,13 @@ pub(crate) trait Driver: Sync {
         }
     }
 
+    /// The query for the largest statement the server takes, in bytes, where
+    /// it refuses larger ones by dropping the connection (MySQL's
+    /// `max_allowed_packet`); `None` where a large value gets a clear error.
+    fn packet_limit_query(&self) -> Option<&'static str> {
+        None
+    }
+
     /// The SQL naming the schema unqualified tables live in.
     fn current_schema(&self) -> &'static str {
         "current_schema()"

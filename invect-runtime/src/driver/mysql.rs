@@ -106,6 +106,10 @@ impl Driver for Mysql {
         }
     }
 
+    fn packet_limit_query(&self) -> Option<&'static str> {
+        Some("SELECT CAST(@@max_allowed_packet AS SIGNED)")
+    }
+
     fn current_schema(&self) -> &'static str {
         "DATABASE()"
     }

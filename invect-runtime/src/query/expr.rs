@@ -17,7 +17,7 @@ impl SqlWriter {
                 self.push(".");
                 self.column(c);
             }
-            Ex::Value(v) => self.value(target, v.as_ref())?,
+            Ex::Value(v) => self.written(target, v.as_ref())?,
             Ex::Now => {
                 let now = self.dialect().function_default(&DefaultValue::Now);
                 self.push(now.as_deref().unwrap_or("CURRENT_TIMESTAMP"));

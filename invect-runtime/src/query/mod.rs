@@ -72,6 +72,16 @@ impl SqlWriter {
         })
     }
 
+    /// [`value`](Self::value) for a value written to `col`, after checking
+    /// that every dialect stores it there.
+    pub fn written(&mut self, col: &ColumnDef, v: &dyn Value) -> Result<()> {
+        v.check(col).map_err(|source| Error::Bind {
+            table: self.table,
+            source,
+        })?;
+        self.value(col, v)
+    }
+
     /// Counts `n` parameters bound outside the writer (a row bound by the
     /// table's own `bind_new`), so the next placeholder's number follows them.
     pub fn bound(&mut self, n: usize) {
@@ -127,7 +137,8 @@ impl SqlWriter {
                 self.value(col, value.as_ref())?;
             }
             Node::Like { col, pattern } => {
-                self.column(col);
+                let subject = self.d.like_subject(&self.d.quote(&col.name));
+                self.push(&subject);
                 let (op, pattern) = self.d.like(pattern);
                 self.push(op);
                 self.value(col, &pattern)?;

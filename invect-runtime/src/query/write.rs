@@ -6,6 +6,7 @@ use invect_schema::TableDef;
 use invect_schema::statements::insert_values;
 
 use super::expr::Assignment;
+use super::returning::in_transaction;
 use super::{SqlWriter, bind_error, resolve};
 use crate::driver::{Args, Sql, chunk_rows};
 use crate::error::{Error, Result};
@@ -34,12 +35,18 @@ async fn insert_row<T: Table>(mut e: impl Executor, mut new: T::New) -> Result<T
             .await?;
         return row.ok_or(Error::NotFound { table: T::NAME });
     }
-    e.execute((&st.insert).into(), args).await?;
+    // No RETURNING (MySQL): insert and read back in one transaction, so an
+    // error reading the row back means it was not written either.
     let key = T::new_key(&new).ok_or(Error::NotFound { table: T::NAME })?;
-    let mut args = Args::new(kind);
-    T::bind_key(&key, &mut args).map_err(bind_error::<T>)?;
-    let row = e.fetch_optional((&st.find).into(), args, T::decode).await?;
-    row.ok_or(Error::NotFound { table: T::NAME })
+    let mut find_args = Args::new(kind);
+    T::bind_key(&key, &mut find_args).map_err(bind_error::<T>)?;
+    in_transaction!(e, |x| {
+        x.execute((&st.insert).into(), args).await?;
+        let row = x
+            .fetch_optional((&st.find).into(), find_args, T::decode)
+            .await?;
+        row.ok_or(Error::NotFound { table: T::NAME })
+    })
 }
 
 /// Inserts many rows with multi-row `INSERT`s, chunked below the dialect's

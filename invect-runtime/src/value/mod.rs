@@ -4,9 +4,12 @@
 //! is any type all three know. Storage follows DESIGN.md's mapping: on SQLite
 //! dates are ISO-8601 text with milliseconds and UUIDs hyphenated text.
 
+mod check;
 mod mysql;
 mod postgres;
 mod sqlite;
+
+pub use check::{CheckValue, DATE_YEARS, MAX_JSON_DEPTH};
 
 pub use mysql::MySqlValue;
 pub use postgres::PgValue;
@@ -17,8 +20,8 @@ use chrono::{DateTime, SubsecRound, Utc};
 pub use crate::error::BoxDynError;
 
 /// A Rust type that can be a column value on every dialect.
-pub trait Value: SqliteValue + PgValue + MySqlValue + Send + Sync {}
-impl<T: SqliteValue + PgValue + MySqlValue + Send + Sync> Value for T {}
+pub trait Value: SqliteValue + PgValue + MySqlValue + CheckValue + Send + Sync {}
+impl<T: SqliteValue + PgValue + MySqlValue + CheckValue + Send + Sync> Value for T {}
 
 /// Dates are stored with millisecond precision everywhere; truncating before
 /// binding makes every dialect store (and read back) the same instant.
@@ -77,6 +80,7 @@ pub(crate) fn enum_from_str<E: InvectEnum>(s: &str) -> Result<E, BoxDynError> {
 #[macro_export]
 macro_rules! __impl_enum_value {
     ($ty:ty) => {
+        impl $crate::value::CheckValue for $ty {}
         impl $crate::value::SqliteValue for $ty {
             fn bind_sqlite(
                 &self,

@@ -105,7 +105,32 @@ pub trait Dialect: Sync {
             sql.push_str(" DEFAULT ");
             sql.push_str(&expr);
         }
+        if let Some(check) = self.length_check(c) {
+            sql.push(' ');
+            sql.push_str(&check);
+        }
         sql
+    }
+
+    /// The CHECK holding a `string` column with a declared `max_length` to it
+    /// for every writer, where the column type does not (MySQL's `VARCHAR(n)` does).
+    fn length_check(&self, c: &ColumnDef) -> Option<String> {
+        let ColumnType::String {
+            max_length: Some(n),
+        } = c.ty
+        else {
+            return None;
+        };
+        Some(format!(
+            "CHECK ({}({}) <= {n})",
+            self.length_function(),
+            self.quote(&c.name)
+        ))
+    }
+
+    /// The function counting a text's characters.
+    fn length_function(&self) -> &'static str {
+        "char_length"
     }
 
     /// `CREATE TYPE` for dialects with named enum types.
@@ -219,9 +244,28 @@ pub trait Dialect: Sync {
         self.function_default(&DefaultValue::Uuid).is_none() || !self.has_returning()
     }
 
-    /// The operator and the pattern for a case-sensitive SQL `LIKE` pattern.
+    /// The operator and the pattern for a case-sensitive `LIKE` pattern in
+    /// Invect's one meaning ([`like_tokens`]); PostgreSQL's and MySQL's `LIKE`
+    /// escape with `\` by default, so only a trailing `\` needs escaping.
     fn like(&self, pattern: &str) -> (&'static str, String) {
-        (" LIKE ", pattern.to_string())
+        let mut out = String::with_capacity(pattern.len() + 2);
+        for t in like_tokens(pattern) {
+            match t {
+                LikeToken::Any => out.push('%'),
+                LikeToken::One => out.push('_'),
+                LikeToken::Char(c @ ('%' | '_' | '\\')) => {
+                    out.push('\\');
+                    out.push(c);
+                }
+                LikeToken::Char(c) => out.push(c),
+            }
+        }
+        (" LIKE ", out)
+    }
+
+    /// The left side of a `LIKE` on the quoted column `col`.
+    fn like_subject(&self, col: &str) -> String {
+        col.to_string()
     }
 
     /// Words after `ASC`/`DESC` so NULL sorts first ascending and last
@@ -273,6 +317,41 @@ pub trait Dialect: Sync {
             .collect::<Vec<_>>()
             .join(", ")
     }
+}
+
+/// One piece of a `LIKE` pattern as Invect reads it on every dialect: `%`
+/// any run, `_` one character, `\` makes the next character literal (`\%`,
+/// `\_`, `\\`); a trailing `\` is itself literal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LikeToken {
+    Any,
+    One,
+    Char(char),
+}
+
+/// The pieces of `pattern`.
+pub fn like_tokens(pattern: &str) -> impl Iterator<Item = LikeToken> + '_ {
+    let mut chars = pattern.chars();
+    std::iter::from_fn(move || {
+        Some(match chars.next()? {
+            '%' => LikeToken::Any,
+            '_' => LikeToken::One,
+            '\\' => LikeToken::Char(chars.next().unwrap_or('\\')),
+            c => LikeToken::Char(c),
+        })
+    })
+}
+
+/// `text` as a `LIKE` pattern matching exactly it (its `%`, `_`, `\` escaped).
+pub fn like_literal(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// What a row-locking `SELECT` does about rows another transaction locked.

@@ -85,6 +85,19 @@ impl Dialect for MySql {
         format!("VALUES({})", self.quote(c))
     }
 
+    /// `CONCAT(col)`: MariaDB 10.11's index range for `LIKE 'abc%'` on a
+    /// `utf8mb4_bin` index ends below 4-byte characters, so rows like
+    /// `abc🦀` are missed; outside the index range (a full index scan) every
+    /// row is seen. Same collation, so still case-sensitive.
+    fn like_subject(&self, col: &str) -> String {
+        format!("CONCAT({col})")
+    }
+
+    /// None: `VARCHAR(n)` in strict mode refuses longer text itself.
+    fn length_check(&self, _c: &ColumnDef) -> Option<String> {
+        None
+    }
+
     fn bigint(&self, expr: &str) -> String {
         format!("CAST({expr} AS SIGNED)")
     }

@@ -1,6 +1,6 @@
 //! SQLite: everything is TEXT or INTEGER; `uuid` defaults are client side.
 
-use super::{Dialect, DialectKind};
+use super::{Dialect, DialectKind, LikeToken, like_tokens};
 use crate::alter::add_needs_empty_table;
 use crate::model::{ColumnDef, ColumnType, DefaultValue};
 
@@ -59,23 +59,27 @@ impl Dialect for Sqlite {
         }
     }
 
-    /// SQLite's LIKE ignores ASCII case; GLOB does not. `%`/`_` become `*`/`?`
-    /// and GLOB's own metacharacters are bracketed to stay literal.
+    /// SQLite's LIKE ignores ASCII case; GLOB does not. `%`/`_` become `*`/`?`;
+    /// literal characters GLOB would read as its own are bracketed.
     fn like(&self, pattern: &str) -> (&'static str, String) {
         let mut glob = String::with_capacity(pattern.len());
-        for c in pattern.chars() {
-            match c {
-                '%' => glob.push('*'),
-                '_' => glob.push('?'),
-                '*' | '?' | '[' => {
+        for t in like_tokens(pattern) {
+            match t {
+                LikeToken::Any => glob.push('*'),
+                LikeToken::One => glob.push('?'),
+                LikeToken::Char(c @ ('*' | '?' | '[')) => {
                     glob.push('[');
                     glob.push(c);
                     glob.push(']');
                 }
-                c => glob.push(c),
+                LikeToken::Char(c) => glob.push(c),
             }
         }
         (" GLOB ", glob)
+    }
+
+    fn length_function(&self) -> &'static str {
+        "length"
     }
 
     /// None: a write transaction (`BEGIN IMMEDIATE`) already holds the database.
@@ -85,5 +89,23 @@ impl Dialect for Sqlite {
 
     fn bool_literal(&self, b: bool) -> &'static str {
         if b { "1" } else { "0" }
+    }
+}
+
+#[cfg(test)]
+mod like_tests {
+    use super::*;
+
+    #[test]
+    fn backslash_escapes_alike_on_glob_and_like() {
+        assert_eq!(Sqlite.like(r"50\%").1, "50%");
+        assert_eq!(Sqlite.like(r"a_b%*").1, "a?b*[*]");
+        assert_eq!(Sqlite.like(r"x\\").1, r"x\");
+        assert_eq!(Sqlite.like(r"end\").1, r"end\");
+        let pg = crate::Postgres;
+        assert_eq!(pg.like(r"50\%").1, r"50\%");
+        assert_eq!(pg.like(r"end\").1, r"end\\");
+        assert_eq!(pg.like(r"a\b").1, "ab");
+        assert_eq!(crate::like_literal(r"5%_\"), r"5\%\_\\");
     }
 }

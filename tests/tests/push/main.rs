@@ -26,7 +26,61 @@ invect_tests::per_dialect!(
     strict_and_warn_startup_checks,
     prefix_keeps_clear_of_the_applications_flows,
     non_additive_changes_are_refused,
+    a_column_made_before_its_length_check_still_verifies,
 );
+
+/// A `max_length` column added before Invect wrote a length CHECK for it
+/// (SQLite and PostgreSQL): verify passes, push finds nothing to do, and
+/// the typed API still refuses an over-long value before sending it.
+async fn a_column_made_before_its_length_check_still_verifies(kind: DialectKind) {
+    let test = AnyTestDb::new(kind).await;
+    let core = invect(&test).await;
+    core.push().await.expect("push the core");
+    let db = core.db();
+    let (tenant, plan) = match kind {
+        DialectKind::Mysql => ("VARCHAR(64)", "VARCHAR(255)"),
+        _ => ("TEXT", "TEXT"),
+    };
+    raw(
+        db,
+        &format!("ALTER TABLE flows ADD COLUMN tenant_id {tenant}"),
+    )
+    .await;
+    raw(db, "CREATE INDEX flows_tenant_id_idx ON flows (tenant_id)").await;
+    raw(
+        db,
+        &format!("ALTER TABLE flows ADD COLUMN plan {plan} NOT NULL DEFAULT 'free'"),
+    )
+    .await;
+    let plugin = Plugin::new("audit-log").extend::<FlowTenant>();
+    let invect = invect_with(&test, |b| b.plugin(plugin)).await;
+    let report = invect.verify().await.expect("verify");
+    assert!(report.is_ok(), "{kind}: {report}");
+    let plan = invect.plan().await.expect("plan");
+    assert!(
+        plan.statements.is_empty() && plan.refusals.is_empty(),
+        "{kind}: {plan:?}"
+    );
+    let flow = Flow::insert(
+        invect.db(),
+        NewFlow {
+            id: "f".into(),
+            name: "F".into(),
+            ..NewFlow::default()
+        },
+    )
+    .await
+    .expect("insert");
+    let long = FlowTenant {
+        tenant_id: Some("t".repeat(65)),
+        plan: "pro".into(),
+    };
+    let refused = FlowTenant::set(invect.db(), &flow.id, &long).await;
+    let e = refused.expect_err("65 characters in a max_length = 64 column");
+    assert!(e.to_string().contains("max_length of 64"), "{kind}: {e}");
+    invect.db().close().await;
+    test.drop().await;
+}
 
 async fn push_creates_exactly_the_core_schema_once(kind: DialectKind) {
     let test = AnyTestDb::new(kind).await;
