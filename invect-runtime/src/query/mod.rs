@@ -29,6 +29,10 @@ use crate::table::{Node, Table};
 use crate::tables::Resolved;
 use crate::value::Value;
 
+/// Longest `in_list` bound as one parameter per value; longer lists are one
+/// JSON array (any length, past every dialect's parameter limit).
+pub(crate) const IN_LIST_BINDS: usize = 1_000;
+
 /// Table `T` as executor `e` sees it (under its database's prefix).
 pub(crate) fn resolve<T: Table>(e: &impl Executor) -> Arc<Resolved> {
     e.tables().resolve::<T>(e.kind())
@@ -148,17 +152,12 @@ impl SqlWriter {
                 self.push(if *negated { " IS NOT NULL" } else { " IS NULL" });
             }
             Node::In { values, .. } if values.is_empty() => self.push("1 = 0"),
-            Node::In { col, values } => {
-                self.column(col);
-                self.push(" IN (");
-                for (i, v) in values.iter().enumerate() {
-                    if i > 0 {
-                        self.push(", ");
-                    }
-                    self.value(col, v.as_ref())?;
+            Node::In { col, values } if values.len() > IN_LIST_BINDS => {
+                if !self.json_list(col, values)? {
+                    self.in_binds(col, values)?;
                 }
-                self.push(")");
             }
+            Node::In { col, values } => self.in_binds(col, values)?,
             Node::And(a, b) => self.pair(a, " AND ", b)?,
             Node::Or(a, b) => self.pair(a, " OR ", b)?,
             Node::Not(a) => {
@@ -169,6 +168,46 @@ impl SqlWriter {
             Node::All => self.push("1 = 1"),
         }
         Ok(())
+    }
+
+    /// `col IN (?, ?, …)`, one parameter per value.
+    fn in_binds(&mut self, col: &ColumnDef, values: &[Box<dyn Value>]) -> Result<()> {
+        self.column(col);
+        self.push(" IN (");
+        for (i, v) in values.iter().enumerate() {
+            if i > 0 {
+                self.push(", ");
+            }
+            self.value(col, v.as_ref())?;
+        }
+        self.push(")");
+        Ok(())
+    }
+
+    /// `col IN (<elements of one bound JSON array>)`; `false` (nothing
+    /// written) when the values have no list form (JSON columns).
+    fn json_list(&mut self, col: &ColumnDef, values: &[Box<dyn Value>]) -> Result<bool> {
+        let d = self.d;
+        let Some(elements) = values
+            .iter()
+            .map(|v| v.list_element(d))
+            .collect::<Option<Vec<_>>>()
+        else {
+            return Ok(false);
+        };
+        let ty = match &self.prefix {
+            Some(p) => col.ty.with_prefix(p),
+            None => col.ty.clone(),
+        };
+        self.n += 1;
+        let placeholder = d.placeholder(self.n, &invect_schema::ColumnType::Json);
+        self.push(&d.in_json_list(&d.quote(&col.name), &placeholder, &ty));
+        let list = serde_json::Value::Array(elements);
+        self.args.push(&list).map_err(|source| Error::Bind {
+            table: self.table,
+            source,
+        })?;
+        Ok(true)
     }
 
     fn pair(&mut self, a: &Node, op: &str, b: &Node) -> Result<()> {

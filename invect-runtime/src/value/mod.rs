@@ -5,11 +5,13 @@
 //! dates are ISO-8601 text with milliseconds and UUIDs hyphenated text.
 
 mod check;
+mod list;
 mod mysql;
 mod postgres;
 mod sqlite;
 
 pub use check::{CheckValue, DATE_YEARS, MAX_JSON_DEPTH};
+pub use list::ListElement;
 
 pub use mysql::MySqlValue;
 pub use postgres::PgValue;
@@ -20,8 +22,11 @@ use chrono::{DateTime, SubsecRound, Utc};
 pub use crate::error::BoxDynError;
 
 /// A Rust type that can be a column value on every dialect.
-pub trait Value: SqliteValue + PgValue + MySqlValue + CheckValue + Send + Sync {}
-impl<T: SqliteValue + PgValue + MySqlValue + CheckValue + Send + Sync> Value for T {}
+pub trait Value:
+    SqliteValue + PgValue + MySqlValue + CheckValue + ListElement + Send + Sync
+{
+}
+impl<T: SqliteValue + PgValue + MySqlValue + CheckValue + ListElement + Send + Sync> Value for T {}
 
 /// Dates are stored with millisecond precision everywhere; truncating before
 /// binding makes every dialect store (and read back) the same instant.
@@ -81,6 +86,16 @@ pub(crate) fn enum_from_str<E: InvectEnum>(s: &str) -> Result<E, BoxDynError> {
 macro_rules! __impl_enum_value {
     ($ty:ty) => {
         impl $crate::value::CheckValue for $ty {}
+        impl $crate::value::ListElement for $ty {
+            fn list_element(
+                &self,
+                _d: &dyn $crate::__private::invect_schema::Dialect,
+            ) -> ::core::option::Option<$crate::__private::serde_json::Value> {
+                ::core::option::Option::Some($crate::__private::serde_json::Value::String(
+                    <$ty as $crate::InvectEnum>::as_str(self).into(),
+                ))
+            }
+        }
         impl $crate::value::SqliteValue for $ty {
             fn bind_sqlite(
                 &self,

@@ -263,6 +263,22 @@ pub trait Dialect: Sync {
         (" LIKE ", out)
     }
 
+    /// How a date is written as text the dialect compares with its dates
+    /// (chrono format; SQLite's stored form, ISO-8601 elsewhere).
+    fn date_text_format(&self) -> &'static str {
+        "%Y-%m-%dT%H:%M:%S%.3fZ"
+    }
+
+    /// `subject IN (<the elements of the JSON array bound at placeholder>)`,
+    /// each element read as column type `ty`: a list of any length as one
+    /// parameter.
+    fn in_json_list(&self, subject: &str, placeholder: &str, ty: &ColumnType) -> String {
+        format!(
+            "{subject} IN (SELECT jsonb_array_elements_text({placeholder}::jsonb)::{})",
+            self.column_type(ty)
+        )
+    }
+
     /// The left side of a `LIKE` on the quoted column `col`.
     fn like_subject(&self, col: &str) -> String {
         col.to_string()

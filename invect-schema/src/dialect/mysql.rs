@@ -98,6 +98,23 @@ impl Dialect for MySql {
         None
     }
 
+    fn date_text_format(&self) -> &'static str {
+        "%Y-%m-%d %H:%M:%S%.3f"
+    }
+
+    /// `JSON_TABLE` (MySQL 8.0.4+, MariaDB 10.6+); enums are read as text,
+    /// which `JSON_TABLE` has no `ENUM` for. The comparison takes the
+    /// column's collation, so it stays case-sensitive.
+    fn in_json_list(&self, subject: &str, placeholder: &str, ty: &ColumnType) -> String {
+        let element = match ty {
+            ColumnType::Enum(_) => "VARCHAR(255)".to_string(),
+            other => self.column_type(other),
+        };
+        format!(
+            "{subject} IN (SELECT j.v FROM JSON_TABLE({placeholder}, '$[*]' COLUMNS (v {element} PATH '$')) AS j)"
+        )
+    }
+
     fn bigint(&self, expr: &str) -> String {
         format!("CAST({expr} AS SIGNED)")
     }

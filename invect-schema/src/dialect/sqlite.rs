@@ -78,6 +78,12 @@ impl Dialect for Sqlite {
         (" GLOB ", glob)
     }
 
+    /// `json_each` yields each element as SQLite stores that type (text,
+    /// integer; `true` as 1), so it compares with the column as it is.
+    fn in_json_list(&self, subject: &str, placeholder: &str, _ty: &ColumnType) -> String {
+        format!("{subject} IN (SELECT value FROM json_each({placeholder}))")
+    }
+
     fn length_function(&self) -> &'static str {
         "length"
     }

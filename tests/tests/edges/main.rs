@@ -6,6 +6,7 @@
 //! Needs the servers of `scripts/services.sh` (`source` it first).
 
 use chrono::{DateTime, TimeZone, Utc};
+use invect_runtime::core::Flow;
 use invect_runtime::prelude::*;
 use invect_runtime::schema::{DialectKind, render_table};
 use invect_runtime::{Db, Error, Table};
@@ -35,7 +36,91 @@ invect_tests::per_dialect!(
     json_deeper_than_the_limit_is_refused,
     like_has_one_meaning,
     values_over_the_servers_packet_limit_are_refused,
+    in_list_of_any_length_finds_the_rows,
 );
+
+/// Past 1,000 values `in_list` binds one JSON array, so lists beyond every
+/// dialect's parameter limit (SQLite 32,766; PostgreSQL and MySQL 65,535)
+/// work, for integers, text, dates, UUIDs and enums alike.
+async fn in_list_of_any_length_finds_the_rows(kind: DialectKind) {
+    use invect_runtime::core::{FlowRun, FlowRunStatus, NewFlow, flow_runs};
+    let (test, db) = open(kind).await;
+    test.apply(&invect_tests::core_ddl(kind)).await;
+    let rows: Vec<NewEdgeRow> = (0..5)
+        .map(|i| NewEdgeRow {
+            at: utc(2026, 1, 2, 3, 4, i as u32),
+            ..row(i * 1000, &format!("w{i}"))
+        })
+        .collect();
+    EdgeRow::insert_many(&db, rows).await.expect("insert");
+    let ids = |n: i32| (0..n).map(|i| i * 7).chain([1000, 4000]);
+    for n in [10, 1_000, 100_000] {
+        let found = EdgeRow::select()
+            .filter(edge_rows::id.in_list(ids(n)))
+            .count(&db)
+            .await;
+        let truth = [0, 1000, 2000, 3000, 4000]
+            .iter()
+            .filter(|id| ids(n).any(|x| x == **id))
+            .count() as u64;
+        assert_eq!(
+            found.expect("in_list of ids"),
+            truth,
+            "{kind}: {n} integers"
+        );
+    }
+    let words: Vec<String> = (0..40_000).map(|i| format!("w{}", i * 3)).collect();
+    let found = EdgeRow::select()
+        .filter(edge_rows::word.in_list(words))
+        .count(&db)
+        .await;
+    assert_eq!(found.expect("in_list of words"), 2, "{kind}: w0 and w3");
+    let dates: Vec<DateTime<Utc>> = (0..2_000)
+        .map(|i| utc(2026, 1, 2, 3, 4, 0) + chrono::Duration::seconds(i * 2))
+        .collect();
+    let found = EdgeRow::select()
+        .filter(edge_rows::at.in_list(dates))
+        .count(&db)
+        .await;
+    assert_eq!(
+        found.expect("in_list of dates"),
+        3,
+        "{kind}: seconds 0, 2, 4"
+    );
+    Flow::insert(
+        &db,
+        NewFlow {
+            id: "f".into(),
+            name: "F".into(),
+            ..NewFlow::default()
+        },
+    )
+    .await
+    .expect("flow");
+    FlowRun::insert_many(
+        &db,
+        (0..3).map(|i| invect_tests::new_flow_run("f", json!({ "i": i }))),
+    )
+    .await
+    .expect("runs");
+    let runs = FlowRun::select().all(&db).await.expect("runs");
+    let mut uuids: Vec<Uuid> = (0..70_000).map(|_| Uuid::new_v4()).collect();
+    uuids.push(runs[1].id);
+    let found = FlowRun::select()
+        .filter(flow_runs::id.in_list(uuids))
+        .all(&db)
+        .await;
+    assert_eq!(found.expect("in_list of uuids").len(), 1, "{kind}: uuids");
+    let statuses =
+        std::iter::repeat_n(FlowRunStatus::Pending, 1_500).chain([FlowRunStatus::Failed]);
+    let found = FlowRun::select()
+        .filter(flow_runs::status.in_list(statuses))
+        .count(&db)
+        .await;
+    assert_eq!(found.expect("in_list of enums"), 3, "{kind}: enums");
+    db.close().await;
+    test.drop().await;
+}
 
 async fn open(kind: DialectKind) -> (AnyTestDb, Db) {
     let test = AnyTestDb::new(kind).await;
