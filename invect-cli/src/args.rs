@@ -63,7 +63,9 @@ pub enum Command {
 pub enum CredentialsCommand {
     /// Re-encrypt every credential encrypted with a key of
     /// INVECT_PREVIOUS_ENCRYPTION_KEYS under INVECT_ENCRYPTION_KEY (all or
-    /// nothing per old key). Readers accept both keys meanwhile.
+    /// nothing per old key). Readers accept both keys meanwhile, and rows the
+    /// application changes meanwhile keep their change. Exits 1, naming them,
+    /// if any credential is left under another key or cannot be read.
     Rotate,
 }
 

@@ -1,7 +1,8 @@
 //! Support shared by Invect's workspace-level integration tests: the URLs of
 //! the real PostgreSQL and MariaDB servers, a fresh throwaway database per
-//! test on each of the three databases, the core schema's DDL, and a reader
-//! for a live database's catalog ([`catalog`]).
+//! test on each of the three databases, the core schema's DDL, a reader
+//! for a live database's catalog ([`catalog`]), and the application's side
+//! of a key-rotation race ([`credential_writers`]).
 //!
 //! Tests never skip: a test whose server is not configured or not reachable
 //! fails, with a message that says to run `bash scripts/test.sh`.
@@ -20,6 +21,7 @@
 
 mod any;
 pub mod catalog;
+pub mod credential_writers;
 pub mod plugin;
 mod rows;
 

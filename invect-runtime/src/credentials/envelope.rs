@@ -125,11 +125,14 @@ pub(crate) fn open(keys: &Keyring, id: &str, stored: &Value) -> Result<Value> {
 }
 
 fn parse(id: &str, stored: &Value) -> Result<Envelope> {
-    let envelope: Envelope = serde_json::from_value(stored.clone()).map_err(|e| {
+    let envelope: Envelope = serde_json::from_value(stored.clone()).map_err(|_| {
         credential_error(
             Some(id),
             CredentialProblem::Malformed,
-            format!("`config` is not an Invect encryption envelope ({e}); was it written without the credentials API?"),
+            format!(
+                "`config` is not an Invect encryption envelope but {}; was it written without the credentials API? Set the config again through the credentials API",
+                shape(stored)
+            ),
         )
     })?;
     if envelope.v != VERSION || envelope.alg != ALGORITHM {
@@ -143,6 +146,22 @@ fn parse(id: &str, stored: &Value) -> Result<Envelope> {
         ));
     }
     Ok(envelope)
+}
+
+/// What `stored` is, in words, without any of its values: a row that is not
+/// an envelope may hold a secret in plain text (serde's own message would
+/// quote it).
+fn shape(stored: &Value) -> &'static str {
+    match stored {
+        Value::Object(_) => {
+            "an object without exactly the fields `v` (a number), `alg`, `kid`, `nonce` and `ct` (strings)"
+        }
+        Value::String(_) => "a JSON string",
+        Value::Array(_) => "a JSON array",
+        Value::Number(_) => "a number",
+        Value::Bool(_) => "a boolean",
+        Value::Null => "null",
+    }
 }
 
 fn decode(id: &str, field: &str, text: &str) -> Result<Vec<u8>> {

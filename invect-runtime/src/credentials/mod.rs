@@ -20,14 +20,15 @@
 
 mod envelope;
 mod key;
-
-use std::collections::BTreeMap;
+mod report;
+mod rotate;
 
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 use uuid::Uuid;
 
 pub use key::{ENCRYPTION_KEY_VAR, EncryptionKey, Keyring, PREVIOUS_KEYS_VAR};
+pub use report::{CredentialList, KeyCounts, Rotation, UnreadableCredential};
 
 use crate::column::ColumnExt;
 use crate::core::{Credential, NewCredential, credentials};
@@ -234,8 +235,13 @@ impl Credentials {
             .transpose()
     }
 
-    /// Every credential matching `filter`, by name, decrypted.
-    pub async fn list(&self, filter: CredentialFilter) -> Result<Vec<CredentialRecord>> {
+    /// Every credential matching `filter`, by name, decrypted. A row that
+    /// does not decrypt (not an envelope, a key that is not configured, an
+    /// altered ciphertext) is reported in [`CredentialList::unreadable`]
+    /// and the others are still returned; [`CredentialList::complete`]
+    /// makes that an error. No configured key at all is an error.
+    pub async fn list(&self, filter: CredentialFilter) -> Result<CredentialList> {
+        let keys = self.reading_keys()?;
         let mut query = Credential::select().order_by(credentials::name.asc());
         if let Some(t) = filter.r#type {
             query = query.filter(credentials::r#type.eq(t));
@@ -246,12 +252,14 @@ impl Credentials {
         if let Some(a) = filter.is_active {
             query = query.filter(credentials::is_active.eq(a));
         }
-        query
-            .all(&self.db)
-            .await?
-            .into_iter()
-            .map(|row| self.decrypt(row))
-            .collect()
+        let mut list = CredentialList::default();
+        for row in query.all(&self.db).await? {
+            match envelope::open(keys, &row.id.to_string(), &row.config) {
+                Ok(config) => list.records.push(record(row, config)),
+                Err(e) => list.unreadable.push(UnreadableCredential::of(&row, e)?),
+            }
+        }
+        Ok(list)
     }
 
     /// Applies `changes` (a new config is encrypted again) and sets `updated_at`.
@@ -305,56 +313,6 @@ impl Credentials {
         Ok(changed > 0)
     }
 
-    /// Re-encrypts every credential sealed with `old` under `new`, in one
-    /// transaction: all rows or none. Rows under any other key (already
-    /// `new`, say) are left as they are, so an interrupted rotation can simply
-    /// be run again; the number re-encrypted is returned.
-    pub async fn rotate(&self, old: &EncryptionKey, new: &EncryptionKey) -> Result<usize> {
-        self.rotate_with(old, new, |_| Ok(())).await
-    }
-
-    /// [`rotate`](Self::rotate), calling `after_row(rows_done)` after each
-    /// re-encrypted row (progress); an error from it rolls everything back.
-    pub async fn rotate_with(
-        &self,
-        old: &EncryptionKey,
-        new: &EncryptionKey,
-        mut after_row: impl FnMut(usize) -> Result<()> + Send,
-    ) -> Result<usize> {
-        let old_ring = Keyring::new(old.clone());
-        let mut tx = self.db.begin().await?;
-        let rows = Credential::select().all(&mut tx).await?;
-        let mut done = 0;
-        for row in rows {
-            let id = row.id.to_string();
-            if envelope::key_id_of(&id, &row.config)? != old.id() {
-                continue;
-            }
-            let plain = envelope::open(&old_ring, &id, &row.config)?;
-            let sealed = envelope::seal(new, &id, &plain)?;
-            Credential::update_where(credentials::id.eq(row.id))
-                .set(credentials::config, sealed)
-                .execute(&mut tx)
-                .await?;
-            done += 1;
-            after_row(done)?;
-        }
-        tx.commit().await?;
-        Ok(done)
-    }
-
-    /// How many credentials each key id encrypts (read-only; a rotation's
-    /// before and after).
-    pub async fn count_by_key(&self) -> Result<BTreeMap<String, usize>> {
-        let mut counts = BTreeMap::new();
-        for row in Credential::select().all(&self.db).await? {
-            *counts
-                .entry(envelope::key_id_of(&row.id.to_string(), &row.config)?)
-                .or_default() += 1;
-        }
-        Ok(counts)
-    }
-
     fn current_key(&self, id: Option<&Uuid>) -> Result<&EncryptionKey> {
         self.keys()?.current().ok_or_else(|| {
             credential_error(
@@ -365,24 +323,42 @@ impl Credentials {
         })
     }
 
+    /// The keys for reading; none at all is an error for the whole call.
+    fn reading_keys(&self) -> Result<&Keyring> {
+        let keys = self.keys()?;
+        if keys.is_empty() {
+            return Err(credential_error(
+                None,
+                CredentialProblem::NoKey,
+                "no encryption key is configured; set INVECT_ENCRYPTION_KEY (or pass one to the builder)".into(),
+            ));
+        }
+        Ok(keys)
+    }
+
     fn decrypt(&self, row: Credential) -> Result<CredentialRecord> {
         let config = envelope::open(self.keys()?, &row.id.to_string(), &row.config)?;
-        Ok(CredentialRecord {
-            id: row.id,
-            name: row.name,
-            r#type: row.r#type,
-            auth_type: row.auth_type,
-            config,
-            description: row.description,
-            is_active: row.is_active,
-            workspace_id: row.workspace_id,
-            is_shared: row.is_shared,
-            metadata: row.metadata,
-            last_used_at: row.last_used_at,
-            expires_at: row.expires_at,
-            created_at: row.created_at,
-            updated_at: row.updated_at,
-        })
+        Ok(record(row, config))
+    }
+}
+
+/// `row` with its decrypted `config`.
+fn record(row: Credential, config: Value) -> CredentialRecord {
+    CredentialRecord {
+        id: row.id,
+        name: row.name,
+        r#type: row.r#type,
+        auth_type: row.auth_type,
+        config,
+        description: row.description,
+        is_active: row.is_active,
+        workspace_id: row.workspace_id,
+        is_shared: row.is_shared,
+        metadata: row.metadata,
+        last_used_at: row.last_used_at,
+        expires_at: row.expires_at,
+        created_at: row.created_at,
+        updated_at: row.updated_at,
     }
 }
 
