@@ -99,6 +99,7 @@ fn table_stub(m: &Model, lowered: &Lowered) -> TokenStream {
             fn key(&self) -> Self::Key { #never }
             fn bind_update(&self, _: &mut #rt::Args) -> #rt::value::BindResult { #never }
             fn decode(_: #rt::RowRef<'_>) -> ::core::result::Result<Self, #rt::__private::SqlxError> { #never }
+            fn from_insert(_: #new_ident, _: ::core::option::Option<#rt::RowRef<'_>>) -> ::core::result::Result<Self, #rt::__private::SqlxError> { #never }
         }
     }
 }

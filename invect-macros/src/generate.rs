@@ -224,6 +224,7 @@ fn codec(m: &Model, new_ident: &syn::Ident, keys: &[&Field]) -> TokenStream {
         .unzip();
     let indices = 0..m.fields.len();
     let bind_indices = 0..m.fields.len();
+    let from_insert = from_insert(m, new_ident);
     let uuid_defaults: Vec<_> = m
         .fields
         .iter()
@@ -299,6 +300,37 @@ fn codec(m: &Model, new_ident: &syn::Ident, keys: &[&Field]) -> TokenStream {
         }
         fn decode(row: #rt::RowRef<'_>) -> ::core::result::Result<Self, #rt::__private::SqlxError> {
             ::core::result::Result::Ok(Self { #(#all: row.get(#indices)?,)* })
+        }
+        #from_insert
+    }
+}
+
+/// `Table::from_insert`: the caller's values as stored, and the defaulted
+/// columns from `generated` (in declared order), so an insert reads back only
+/// what the database made.
+fn from_insert(m: &Model, new_ident: &syn::Ident) -> TokenStream {
+    let rt = rt();
+    let mut position = 0usize;
+    let fields = m.fields.iter().map(|f| {
+        let id = &f.ident;
+        if f.attrs.default.is_some() {
+            let i = position;
+            position += 1;
+            quote!(#id: generated.get(#i)?)
+        } else {
+            quote!(#id: #rt::value::CheckValue::into_stored(new.#id))
+        }
+    });
+    let fields: Vec<TokenStream> = fields.collect();
+    let row = if position == 0 {
+        quote!(let _ = generated;)
+    } else {
+        quote!(let generated = generated.ok_or(#rt::__private::SqlxError::RowNotFound)?;)
+    };
+    quote! {
+        fn from_insert(new: #new_ident, generated: ::core::option::Option<#rt::RowRef<'_>>) -> ::core::result::Result<Self, #rt::__private::SqlxError> {
+            #row
+            ::core::result::Result::Ok(Self { #(#fields,)* })
         }
     }
 }

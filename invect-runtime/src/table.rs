@@ -42,6 +42,10 @@ pub trait Table: Sized + Send + Sync + Unpin + 'static {
     fn bind_update(&self, args: &mut Args) -> BindResult;
     /// Decodes a row selected with the table's `select` statement (every column, in declared order).
     fn decode(row: RowRef<'_>) -> Result<Self, sqlx::Error>;
+    /// The row an insert of `new` stored: `new`'s values as the database
+    /// keeps them, and the defaulted columns decoded from `generated` (every
+    /// column with a default, in declared order; `None` when there is none).
+    fn from_insert(new: Self::New, generated: Option<RowRef<'_>>) -> Result<Self, sqlx::Error>;
 }
 
 /// A typed column handle, like `flows::name`.

@@ -63,6 +63,7 @@ impl Tables {
             delete: s.delete.into(),
             count: s.count.into(),
             columns: s.columns.into(),
+            generated: s.generated.into(),
         };
         let resolved = Arc::new(Resolved { def, statements });
         write(&self.resolved).entry(key).or_insert(resolved).clone()

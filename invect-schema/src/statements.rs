@@ -10,8 +10,12 @@ use crate::model::{ColumnDef, DefaultValue, TableDef};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TableStatements<S> {
     /// `INSERT` of every column in declared order; a defaulted column whose
-    /// value is NULL gets the default. Ends in `RETURNING` where available.
+    /// value is NULL gets the default. Ends in `RETURNING` of the defaulted
+    /// columns (what the database made) where available and there are any.
     pub insert: S,
+    /// `SELECT` of the defaulted columns by the primary key, for dialects
+    /// without `RETURNING`; empty when no column has a default.
+    pub generated: S,
     /// `SELECT <every column> FROM <table>`, the base of every read.
     pub select: S,
     /// `select` + `WHERE` on the primary key columns.
@@ -32,16 +36,31 @@ pub fn table_statements(d: &dyn Dialect, t: &TableDef) -> TableStatements<String
     let columns: Vec<String> = t.columns.iter().map(|c| d.quote(&c.name)).collect();
     let select = format!("SELECT {} FROM {table}", columns.join(", "));
     let key = key_columns(t);
+    let defaulted: Vec<String> = t
+        .columns
+        .iter()
+        .filter(|c| c.default.is_some())
+        .map(|c| d.quote(&c.name))
+        .collect();
     let insert = format!(
         "{}({}){}",
         insert_head(d, t),
         insert_values(d, t.columns.iter(), 1),
-        if d.has_returning() {
-            format!(" RETURNING {}", columns.join(", "))
+        if d.has_returning() && !defaulted.is_empty() {
+            format!(" RETURNING {}", defaulted.join(", "))
         } else {
             String::new()
         }
     );
+    let generated = if defaulted.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "SELECT {} FROM {table} WHERE {}",
+            defaulted.join(", "),
+            key_condition(d, &key, 1)
+        )
+    };
     let rest: Vec<&ColumnDef> = t
         .columns
         .iter()
@@ -64,6 +83,7 @@ pub fn table_statements(d: &dyn Dialect, t: &TableDef) -> TableStatements<String
         delete: format!("DELETE FROM {table} WHERE {}", key_condition(d, &key, 1)),
         count: format!("SELECT COUNT(*) FROM {table}"),
         columns: columns.join(", "),
+        generated,
         insert,
         select,
     }

@@ -193,4 +193,15 @@ impl :: invect_runtime :: Table for FlowVersion {
             data : row . get (4usize) ? ,
         })
     }
+    fn from_insert (new : NewFlowVersion , generated : :: core :: option :: Option < :: invect_runtime :: RowRef < '_ >>) -> :: core :: result :: Result < Self ,
+    :: invect_runtime :: __private :: SqlxError > {
+        let generated = generated . ok_or (:: invect_runtime :: __private :: SqlxError :: RowNotFound) ? ;
+        :: core :: result :: Result :: Ok (Self {
+            flow_id : :: invect_runtime :: value :: CheckValue :: into_stored (new . flow_id) ,
+            version : :: invect_runtime :: value :: CheckValue :: into_stored (new . version) ,
+            label : :: invect_runtime :: value :: CheckValue :: into_stored (new . label) ,
+            runs : generated . get (0usize) ? ,
+            data : :: invect_runtime :: value :: CheckValue :: into_stored (new . data) ,
+        })
+    }
 }

@@ -100,4 +100,8 @@ impl :: invect_runtime :: Table for Thing {
     :: invect_runtime :: __private :: SqlxError > {
         :: core :: unreachable ! ("#[invect_table] reported an error")
     }
+    fn from_insert (_ : NewThing , _ : :: core :: option :: Option < :: invect_runtime :: RowRef < '_ >>) -> :: core :: result :: Result < Self ,
+    :: invect_runtime :: __private :: SqlxError > {
+        :: core :: unreachable ! ("#[invect_table] reported an error")
+    }
 }

@@ -203,4 +203,15 @@ impl :: invect_runtime :: Table for AuditLog {
             created_at : row . get (4usize) ? ,
         })
     }
+    fn from_insert (new : NewAuditLog , generated : :: core :: option :: Option < :: invect_runtime :: RowRef < '_ >>) -> :: core :: result :: Result < Self ,
+    :: invect_runtime :: __private :: SqlxError > {
+        let generated = generated . ok_or (:: invect_runtime :: __private :: SqlxError :: RowNotFound) ? ;
+        :: core :: result :: Result :: Ok (Self {
+            id : generated . get (0usize) ? ,
+            action : :: invect_runtime :: value :: CheckValue :: into_stored (new . action) ,
+            flow_id : :: invect_runtime :: value :: CheckValue :: into_stored (new . flow_id) ,
+            status : generated . get (1usize) ? ,
+            created_at : generated . get (2usize) ? ,
+        })
+    }
 }

@@ -8,7 +8,7 @@ use invect_schema::statements::insert_values;
 use super::expr::Assignment;
 use super::returning::in_transaction;
 use super::{SqlWriter, bind_error, resolve};
-use crate::driver::{Args, Sql, chunk_rows};
+use crate::driver::{Args, RowRef, Sql, chunk_rows};
 use crate::error::{Error, Result};
 use crate::executor::Executor;
 use crate::expr::{Ex, SetExpr};
@@ -29,21 +29,37 @@ async fn insert_row<T: Table>(mut e: impl Executor, mut new: T::New) -> Result<T
     let st = &resolve::<T>(&e).statements;
     let mut args = Args::new(kind);
     T::bind_new(&new, &mut args).map_err(bind_error::<T>)?;
+    if st.generated.is_empty() {
+        // Nothing made by the database: the row is what was sent.
+        e.execute((&st.insert).into(), args).await?;
+        return Ok(T::from_insert(new, None)?);
+    }
+    // The caller's values are moved into the row, not read back: only the
+    // defaulted columns come from the database.
+    let new = std::sync::Mutex::new(Some(new));
+    let assemble = |r: RowRef<'_>| {
+        let taken = new.lock().map(|mut n| n.take()).ok().flatten();
+        T::from_insert(taken.ok_or(sqlx::Error::RowNotFound)?, Some(r))
+    };
     if d.has_returning() {
         let row = e
-            .fetch_optional((&st.insert).into(), args, T::decode)
+            .fetch_optional((&st.insert).into(), args, assemble)
             .await?;
         return row.ok_or(Error::NotFound { table: T::NAME });
     }
     // No RETURNING (MySQL): insert and read back in one transaction, so an
     // error reading the row back means it was not written either.
-    let key = T::new_key(&new).ok_or(Error::NotFound { table: T::NAME })?;
-    let mut find_args = Args::new(kind);
-    T::bind_key(&key, &mut find_args).map_err(bind_error::<T>)?;
+    let key = new
+        .lock()
+        .ok()
+        .and_then(|n| n.as_ref().and_then(T::new_key))
+        .ok_or(Error::NotFound { table: T::NAME })?;
+    let mut key_args = Args::new(kind);
+    T::bind_key(&key, &mut key_args).map_err(bind_error::<T>)?;
     in_transaction!(e, |x| {
         x.execute((&st.insert).into(), args).await?;
         let row = x
-            .fetch_optional((&st.find).into(), find_args, T::decode)
+            .fetch_optional((&st.generated).into(), key_args, assemble)
             .await?;
         row.ok_or(Error::NotFound { table: T::NAME })
     })

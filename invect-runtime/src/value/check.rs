@@ -35,6 +35,15 @@ pub trait CheckValue {
     fn wire_len(&self) -> usize {
         8
     }
+
+    /// The value as the database keeps it (dates to the millisecond), so an
+    /// insert can return what it sent without reading it back.
+    fn into_stored(self) -> Self
+    where
+        Self: Sized,
+    {
+        self
+    }
 }
 
 impl CheckValue for i32 {}
@@ -52,6 +61,9 @@ impl CheckValue for String {
 }
 
 impl CheckValue for DateTime<Utc> {
+    fn into_stored(self) -> Self {
+        super::to_millis(&self)
+    }
     fn check(&self, col: &ColumnDef) -> Result<(), BoxDynError> {
         if DATE_YEARS.contains(&self.year()) {
             return Ok(());
@@ -94,6 +106,9 @@ impl<T: CheckValue> CheckValue for Option<T> {
     }
     fn wire_len(&self) -> usize {
         self.as_ref().map_or(0, T::wire_len)
+    }
+    fn into_stored(self) -> Self {
+        self.map(T::into_stored)
     }
 }
 

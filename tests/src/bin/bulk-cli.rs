@@ -101,6 +101,9 @@ impl<const N: usize> Table for Bulk<N> {
     fn decode(_: RowRef<'_>) -> Result<Self, sqlx::Error> {
         Err(unused())
     }
+    fn from_insert(_: (), _: Option<RowRef<'_>>) -> Result<Self, sqlx::Error> {
+        Err(unused())
+    }
 }
 
 fn add<const N: usize>(p: Plugin) -> Plugin {
