@@ -3,13 +3,31 @@
 use invect_runtime::Invect;
 use invect_runtime::credentials::{ENCRYPTION_KEY_VAR, Keyring, PREVIOUS_KEYS_VAR};
 
-use crate::args::Common;
+use crate::args::ChangeArgs;
 use crate::failure::{Failure, Outcome};
+use crate::open::Opened;
 use crate::output::Out;
+use crate::settings::Settings;
 
 /// Re-encrypts the rows under each key of `INVECT_PREVIOUS_ENCRYPTION_KEYS`
-/// with `INVECT_ENCRYPTION_KEY`, one transaction per old key.
-pub async fn rotate(out: &Out, invect: &Invect, common: &Common) -> Outcome {
+/// with `INVECT_ENCRYPTION_KEY`, one transaction per old key; the database
+/// is reopened for writing only once the answer is yes.
+pub async fn run(out: &Out, opened: Opened, settings: &Settings, change: ChangeArgs) -> Outcome {
+    match rotate(out, opened.invect(), &change).await {
+        Ok(true) => {}
+        other => {
+            opened.close().await;
+            return other.map(|_| ());
+        }
+    }
+    let invect = opened.for_writing(settings).await?;
+    let result = re_encrypt(out, &invect).await;
+    invect.db().close().await;
+    result
+}
+
+/// Counts and asks: whether to re-encrypt.
+async fn rotate(out: &Out, invect: &Invect, common: &ChangeArgs) -> Result<bool, Failure> {
     let keys = Keyring::from_env()?;
     let new = keys.current().ok_or_else(|| {
         Failure::new(format!("{ENCRYPTION_KEY_VAR} is not set"))
@@ -41,14 +59,14 @@ pub async fn rotate(out: &Out, invect: &Invect, common: &Common) -> Outcome {
                 new.id()
             ),
         );
-        return Ok(());
+        return Ok(false);
     }
     if common.dry_run {
         out.line(format!(
             "dry run: {pending} credential(s) would be re-encrypted with key {}",
             new.id()
         ));
-        return Ok(());
+        return Ok(false);
     }
     if !out.confirm(
         &format!("Re-encrypt {pending} credential(s) with key {}?", new.id()),
@@ -56,6 +74,15 @@ pub async fn rotate(out: &Out, invect: &Invect, common: &Common) -> Outcome {
     )? {
         return Err(Failure::new("cancelled; nothing was changed"));
     }
+    Ok(true)
+}
+
+/// Re-encrypts, one old key at a time.
+async fn re_encrypt(out: &Out, invect: &Invect) -> Outcome {
+    let keys = Keyring::from_env()?;
+    let (Some(new), store) = (keys.current(), invect.credentials()) else {
+        return Err(Failure::new(format!("{ENCRYPTION_KEY_VAR} is not set")));
+    };
     for old in keys.previous() {
         let n = crate::progress::with_progress(
             format!("re-encrypting credentials of key {}", old.id()),

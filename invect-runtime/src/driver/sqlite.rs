@@ -245,6 +245,18 @@ fn wal_is_empty(path: &Path) -> bool {
     std::fs::metadata(Path::new(&wal)).map_or(true, |m| m.len() == 0)
 }
 
+/// Whether the SQLite file at `path` is in WAL mode: its header's read and
+/// write versions (bytes 18 and 19) are 2; 1 is a rollback journal, and an
+/// empty or unreadable file is no WAL database either.
+pub(super) fn in_wal_mode(path: &Path) -> bool {
+    let mut header = [0u8; 20];
+    let read = std::fs::File::open(path).and_then(|mut f| {
+        use std::io::Read;
+        f.read_exact(&mut header)
+    });
+    read.is_ok() && header.starts_with(b"SQLite format 3\0") && header[18] == 2 && header[19] == 2
+}
+
 /// Creates the folder a new SQLite file goes in.
 fn create_parent(ctx: &Ctx, path: &Path) -> Result<()> {
     let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) else {

@@ -62,7 +62,7 @@ fn config_flag_and_table_prefix() {
     let d = dir.path();
     let text = format!("{}tablePrefix = \"iv_\"\n", config("file:./other.db"));
     write(d, "other.toml", &text);
-    cli(d, &["--config", "other.toml", "migrate", "--push", "--yes"])
+    cli(d, &["migrate", "--push", "--yes", "--config", "other.toml"])
         .ok()
         .stdout_has("\"iv_flows\"");
     cli(d, &["verify", "--strict", "--config", "other.toml"]).ok();
@@ -84,7 +84,7 @@ fn config_file_mistakes_are_reported() {
         .failed()
         .stderr_has("invect.toml")
         .stderr_has("line");
-    cli(d, &["--config", "missing.toml", "info"])
+    cli(d, &["info", "--config", "missing.toml"])
         .failed()
         .stderr_has("missing.toml")
         .stderr_has("does not exist");
@@ -93,7 +93,7 @@ fn config_file_mistakes_are_reported() {
         "mismatch.toml",
         "[database]\ntype = \"postgresql\"\nconnectionString = \"file:./x.db\"\nid = \"main\"\n",
     );
-    cli(d, &["--config", "mismatch.toml", "verify"])
+    cli(d, &["verify", "--config", "mismatch.toml"])
         .failed()
         .stderr_has("does not match");
 }
@@ -107,7 +107,7 @@ fn usage_mistakes_exit_2() {
         .exited(2)
         .stderr_has("--strict");
     cli(dir.path(), &["--help"]).ok().stdout_has("migrate");
-    cli(dir.path(), &["--database-url", "", "verify"])
+    cli(dir.path(), &["verify", "--database-url", ""])
         .failed()
         .stderr_has("empty");
 }
