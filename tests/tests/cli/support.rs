@@ -333,6 +333,64 @@ fn terminal_line(
     }
 }
 
+/// Runs `invect-cli args...` in `cwd` on a terminal, waits for its
+/// `[y/N]` question, then presses Ctrl-C; stdout and stderr both arrive in `stdout`.
+pub fn cli_on_terminal_interrupted(cwd: &Path, args: &[&str]) -> Output {
+    use std::io::{Read, Write};
+    let command = format!("invect-cli {} (Ctrl-C at the prompt)", args.join(" "));
+    let start = Instant::now();
+    let mut child = Command::new("script")
+        .args([
+            "-q",
+            "-e",
+            "-c",
+            &shell_line(&bins().cli, args),
+            "/dev/null",
+        ])
+        .current_dir(cwd)
+        .env_remove("DATABASE_URL")
+        .env_remove("RUST_LOG")
+        .env("TERM", "xterm-256color")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot run `script` (util-linux) for a terminal: {e}"));
+    let mut stdin = child.stdin.take().expect("the terminal's input");
+    let mut stdout = child.stdout.take().expect("the terminal's output");
+    let (tx, rx) = std::sync::mpsc::channel::<Vec<u8>>();
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 4096];
+        while let Ok(n) = stdout.read(&mut buf) {
+            if n == 0 || tx.send(buf[..n].to_vec()).is_err() {
+                break;
+            }
+        }
+    });
+    let mut seen = Vec::new();
+    while !String::from_utf8_lossy(&seen).contains("[y/N]") {
+        match rx.recv_timeout(RUN_TIMEOUT) {
+            Ok(bytes) => seen.extend(bytes),
+            Err(_) => panic!(
+                "`{command}` never asked:\n{}",
+                String::from_utf8_lossy(&seen)
+            ),
+        }
+    }
+    stdin.write_all(b"\x03").expect("pressing Ctrl-C");
+    let status = child.wait().expect("`script` finishes");
+    while let Ok(bytes) = rx.recv_timeout(Duration::from_secs(1)) {
+        seen.extend(bytes);
+    }
+    Output {
+        command,
+        code: status.code(),
+        stdout: String::from_utf8_lossy(&seen).into_owned(),
+        stderr: String::new(),
+        elapsed: start.elapsed(),
+    }
+}
+
 /// The names in folder `dir`, sorted (what a command may have left there).
 pub fn entries(dir: &Path) -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(dir)

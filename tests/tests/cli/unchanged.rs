@@ -9,7 +9,10 @@ use std::time::SystemTime;
 use invect_runtime::credentials::EncryptionKey;
 use invect_runtime::schema::DialectKind;
 
-use crate::support::{Bin, Output, cli, cli_on_terminal, entries, run_env, run_script, workdir};
+use crate::support::{
+    Bin, Output, cli, cli_on_terminal, cli_on_terminal_interrupted, entries, run_env, run_script,
+    workdir,
+};
 
 /// Panics unless `dir` is still empty after `out`.
 #[track_caller]
@@ -75,11 +78,14 @@ fn no_at_the_prompt_and_ctrl_c_leave_an_empty_folder_empty() {
         (&["migrate", "--push"][..], "n\n"),
         (&["migrate", "--push"], "\n"),
         (&["migrate"], "n\n"),
-        (&["migrate", "--push"], "\u{3}"),
-        (&["migrate"], "\u{3}"),
     ] {
         let out = cli_on_terminal(d, args, input);
-        out.failed().stdout_has("[y/N]");
+        out.failed().stdout_has("[y/N]").stdout_has("cancelled");
+        still_empty(d, &out);
+    }
+    for args in [&["migrate", "--push"][..], &["migrate"]] {
+        let out = cli_on_terminal_interrupted(d, args);
+        assert_ne!(out.code, Some(0), "{out}");
         still_empty(d, &out);
     }
 }
