@@ -4,7 +4,9 @@
 use std::path::{Path, PathBuf};
 
 use crate::failure::Failure;
-use crate::settings::DATABASE_URL_VAR;
+
+/// The variable whose source `info` reports.
+const DATABASE_URL_VAR: &str = "DATABASE_URL";
 
 /// The file looked for in the working directory and its parents.
 pub const DOTENV_FILE: &str = ".env";
@@ -16,6 +18,13 @@ pub struct DotEnv {
     pub path: Option<PathBuf>,
     /// Whether `DATABASE_URL` came from it (it was not set before).
     pub gave_database_url: bool,
+}
+
+impl DotEnv {
+    /// The file `DATABASE_URL` came from, if it did.
+    pub fn database_url_file(&self) -> Option<&Path> {
+        self.path.as_deref().filter(|_| self.gave_database_url)
+    }
 }
 
 /// The nearest `.env`: in the working directory, else in a parent.

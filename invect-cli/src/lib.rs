@@ -108,7 +108,7 @@ async fn execute(
             generate::run(out, &settings, &plugins, &args)
         }
         Command::Migrate(args) => {
-            let settings = Settings::load(&args.database, dotenv)?;
+            let settings = Settings::load(&args.database, dotenv.database_url_file())?;
             let opened = Opened::for_planning(&settings, plugins).await?;
             if args.push {
                 push::run(out, opened, &settings, &args).await
@@ -117,20 +117,20 @@ async fn execute(
             }
         }
         Command::Verify(args) => {
-            let settings = Settings::load(&args.database, dotenv)?;
+            let settings = Settings::load(&args.database, dotenv.database_url_file())?;
             let invect = open::for_reading(&settings, plugins).await?;
             let result = verify::run(out, &invect, &args).await;
             invect.db().close().await;
             result
         }
         Command::Credentials(CredentialsCommand::Rotate(args)) => {
-            let settings = Settings::load(&args.database, dotenv)?;
+            let settings = Settings::load(&args.database, dotenv.database_url_file())?;
             open::require_existing_sqlite_file(&settings.database_config()?)?;
             let opened = Opened::for_planning(&settings, plugins).await?;
             credentials::run(out, opened, &settings, args.change).await
         }
         Command::Info(args) => {
-            let settings = Settings::load(&args.database, dotenv)?;
+            let settings = Settings::load(&args.database, dotenv.database_url_file())?;
             info::run(out, &settings, plugins, args.format).await
         }
     }

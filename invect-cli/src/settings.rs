@@ -9,7 +9,6 @@ use invect_runtime::{DatabaseConfig, InvectConfig, SchemaVerification};
 use invect_runtime::{Error, Result};
 
 use crate::args::{ConfigArgs, DatabaseArgs};
-use crate::dotenv::DotEnv;
 
 /// The environment variable a connection string is read from.
 pub const DATABASE_URL_VAR: &str = "DATABASE_URL";
@@ -69,9 +68,9 @@ pub struct Settings {
 
 impl Settings {
     /// Reads the config file (`--config`, else `./invect.toml` when it
-    /// exists) and picks the connection string by precedence; `dotenv`
-    /// says whether `DATABASE_URL` came from a `.env` file.
-    pub fn load(args: &DatabaseArgs, dotenv: &DotEnv) -> Result<Settings> {
+    /// exists) and picks the connection string by precedence; `dotenv` is
+    /// the `.env` file `DATABASE_URL` came from, if it did.
+    pub fn load(args: &DatabaseArgs, dotenv: Option<&Path>) -> Result<Settings> {
         let env = std::env::var_os(DATABASE_URL_VAR)
             .map(|v| {
                 v.into_string().map_err(|_| Error::Config {
@@ -89,10 +88,8 @@ impl Settings {
             config_path,
             file,
         )?;
-        if let (UrlSource::Env, Some(path)) = (&settings.url_source, &dotenv.path)
-            && dotenv.gave_database_url
-        {
-            settings.url_source = UrlSource::DotEnv(path.clone());
+        if let (UrlSource::Env, Some(path)) = (&settings.url_source, dotenv) {
+            settings.url_source = UrlSource::DotEnv(path.to_path_buf());
         }
         Ok(settings)
     }

@@ -180,35 +180,6 @@ impl DatabaseConfig {
             .sqlite_file()
     }
 
-    /// This config opened so that reading changes nothing on disk: a SQLite
-    /// file that is not in WAL mode (a rollback journal, as `sqlite3` makes
-    /// it) read-only (`mode=ro`), so its journal mode stays as it is; a WAL
-    /// file, a missing file, a server or `:memory:` as it is (a WAL file
-    /// already is in WAL mode, and SQLite removes its `-wal` and `-shm` when
-    /// the last read-write connection closes, which a read-only one cannot).
-    pub fn for_reading(&self) -> DatabaseConfig {
-        let ctx = Ctx::new(&self.id, &self.connection_string);
-        let Ok(target) = Target::parse(&ctx, self.connection_string.trim()) else {
-            return self.clone();
-        };
-        let (Location::File { path, query }, Some(file)) = (target.location, target.sqlite_file())
-        else {
-            return self.clone();
-        };
-        if !file.is_file() || super::sqlite::in_wal_mode(&file) {
-            return self.clone();
-        }
-        let mut params: Vec<&str> = query
-            .into_iter()
-            .flat_map(|q| q.split('&'))
-            .filter(|p| !p.is_empty() && !p.starts_with("mode="))
-            .collect();
-        params.push("mode=ro");
-        let mut config = self.clone();
-        config.connection_string = format!("file:{path}?{}", params.join("&"));
-        config
-    }
-
     /// This config with a relative SQLite file path taken as relative to
     /// `dir` (the folder of the `invect.toml` that names it) rather than to
     /// the working directory; any other connection string is kept as it is.
