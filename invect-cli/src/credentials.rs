@@ -14,48 +14,87 @@ use invect_runtime::credentials::{
 };
 use invect_runtime::prelude::Uuid;
 
-use crate::args::Common;
+use crate::args::ChangeArgs;
 use crate::failure::{Failure, Outcome};
+use crate::open::Opened;
 use crate::output::Out;
+use crate::settings::Settings;
 
 /// How many ids to list per key before "and N more".
 const IDS_SHOWN: usize = 10;
 
 /// Re-encrypts the rows under each key of `INVECT_PREVIOUS_ENCRYPTION_KEYS`
-/// with `INVECT_ENCRYPTION_KEY`, one transaction per old key.
-pub async fn rotate(out: &Out, invect: &Invect, common: &Common) -> Outcome {
-    let (keys, new) = rotation_keys()?;
-    let (new, previous) = (&new, keys.previous());
-    let store = invect.credentials();
-    let before = store.count_by_key().await?;
-    show_counts(out, invect, &keys, &before);
+/// with `INVECT_ENCRYPTION_KEY`, one transaction per old key; the database
+/// is reopened for writing only once the answer is yes.
+pub async fn run(out: &Out, opened: Opened, settings: &Settings, change: ChangeArgs) -> Outcome {
+    let asked = match rotation_keys() {
+        Ok((keys, new)) => ask(out, opened.invect(), &keys, &new, &change)
+            .await
+            .map(|before| before.map(|b| (keys, new, b))),
+        Err(e) => Err(e),
+    };
+    let (keys, new, before) = match asked {
+        Ok(Some(go)) => go,
+        other => {
+            opened.close().await;
+            return other.map(drop);
+        }
+    };
+    let invect = opened.for_writing(settings).await?;
+    let result = re_encrypt(out, &invect, &keys, &new, &before).await;
+    invect.db().close().await;
+    result
+}
+
+/// Counts, shows and asks: the counts to rotate from, or `None` when the
+/// command is done (nothing pending, a dry run).
+async fn ask(
+    out: &Out,
+    invect: &Invect,
+    keys: &Keyring,
+    new: &EncryptionKey,
+    change: &ChangeArgs,
+) -> Result<Option<KeyCounts>, Failure> {
+    let before = invect.credentials().count_by_key().await?;
+    show_counts(out, invect, keys, &before);
     // Problems found now are listed in the counts above and reported in
     // full once, when the command ends: here, or after the rotation.
-    let stuck = Stuck::before(&keys, &before);
-    let pending: usize = previous.iter().map(|k| before.count(k.id())).sum();
+    let stuck = Stuck::before(keys, &before);
+    let pending: usize = keys.previous().iter().map(|k| before.count(k.id())).sum();
     if pending == 0 {
-        return nothing_pending(out, new, &stuck);
+        return nothing_pending(out, new, &stuck).map(|()| None);
     }
-    if common.dry_run {
+    if change.dry_run {
         out.line(format!(
             "dry run: {pending} credential(s) would be re-encrypted with key {}",
             new.id()
         ));
         stuck.warn(out);
-        return stuck.result();
+        return stuck.result().map(|()| None);
     }
     if !out.confirm(
         &format!("Re-encrypt {pending} credential(s) with key {}?", new.id()),
-        common.yes,
+        change.yes,
     )? {
         return Err(Failure::new("cancelled; nothing was changed"));
     }
+    Ok(Some(before))
+}
+
+/// Re-encrypts from each old key that has rows, then reports what is left.
+async fn re_encrypt(
+    out: &Out,
+    invect: &Invect,
+    keys: &Keyring,
+    new: &EncryptionKey,
+    before: &KeyCounts,
+) -> Outcome {
     let mut unreadable = Vec::new();
-    for old in previous.iter().filter(|k| before.count(k.id()) > 0) {
+    for old in keys.previous().iter().filter(|k| before.count(k.id()) > 0) {
         unreadable.extend(rotate_one(out, invect, old, new).await?);
     }
-    let after = store.count_by_key().await?;
-    let stuck = Stuck::after(&keys, &after, unreadable);
+    let after = invect.credentials().count_by_key().await?;
+    let stuck = Stuck::after(keys, &after, unreadable);
     stuck.warn(out);
     stuck.result()
 }

@@ -15,17 +15,11 @@ use crate::output::Out;
 use crate::settings::Settings;
 
 /// Writes (or with `dry_run` lists) the files.
-pub fn run(
-    out: &Out,
-    settings: &Settings,
-    plugins: &[Plugin],
-    args: &GenerateArgs,
-    dry_run: bool,
-) -> Outcome {
+pub fn run(out: &Out, settings: &Settings, plugins: &[Plugin], args: &GenerateArgs) -> Outcome {
     let prefix = &settings.table_prefix;
     let schema = merged_schema(plugins, prefix).map_err(invect_runtime::Error::from)?;
     let files = files(&schema, prefix)?;
-    if dry_run {
+    if args.dry_run {
         for (name, _) in &files {
             out.line(format!("would write {}", args.out.join(name).display()));
         }

@@ -10,16 +10,24 @@
 //! ```
 //!
 //! Commands: `generate`, `migrate --push`, `migrate`, `verify [--strict]`,
-//! `info`, `secret`; `invect-cli --help` lists their options. Exit code 0 on
-//! success, 1 on failure (with `error: ...` and what to do on stderr), 2 on a
-//! usage mistake.
+//! `info`, `secret`, `credentials rotate`, `completions <shell>`;
+//! `invect-cli --help` lists their options. Exit code 0 on success, 1 on
+//! failure (with `error: ...` and what to do on stderr), 2 on a usage mistake.
+//! `DATABASE_URL` and `INVECT_*` may come from a `.env` file (`--no-dotenv`
+//! ignores it); logging follows `RUST_LOG`, else `-v`/`-q`.
 
+mod app;
 mod args;
+mod completions;
 mod credentials;
+mod dotenv;
 mod failure;
 mod generate;
 mod info;
+mod json;
+mod logging;
 mod migrate;
+mod open;
 mod output;
 mod progress;
 mod push;
@@ -30,43 +38,25 @@ mod verify;
 use std::ffi::OsString;
 use std::process::ExitCode;
 
-use clap::Parser;
-
-pub use args::{Cli, Command, Common, CredentialsCommand, GenerateArgs, MigrateArgs, VerifyArgs};
+pub use args::{
+    ChangeArgs, Cli, Command, CompletionsArgs, ConfigArgs, CredentialsCommand, DatabaseArgs,
+    Format, GenerateArgs, InfoArgs, LogArgs, MigrateArgs, RotateArgs, VerifyArgs,
+};
+pub use dotenv::DotEnv;
 pub use settings::{CONFIG_FILE, DATABASE_URL_VAR, Settings, UrlSource, database_config_from_url};
 
 use failure::{Failure, Outcome};
-use invect_runtime::Invect;
 use invect_runtime::Plugin;
+use open::Opened;
 use output::Out;
 
 /// Runs the command line of this process with `plugins` on a runtime of its
-/// own, and returns the exit code for `main` to return.
+/// own, and returns the exit code for `main` to return. Call it from `main`
+/// before starting threads: it reads `.env` into the environment.
 pub fn main(plugins: Vec<Plugin>) -> ExitCode {
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-    {
-        Ok(runtime) => runtime,
-        Err(e) => {
-            Out::detect().error(&Failure::new(format!(
-                "cannot start the async runtime: {e}"
-            )));
-            return ExitCode::FAILURE;
-        }
-    };
-    runtime.block_on(run(std::env::args_os(), plugins))
-}
-
-/// Parses `args` (the program name first) and runs the command with
-/// `plugins`, printing as the binary does; returns the exit code.
-pub async fn run<I, T>(args: I, plugins: Vec<Plugin>) -> ExitCode
-where
-    I: IntoIterator<Item = T>,
-    T: Into<OsString> + Clone,
-{
-    let cli = match Cli::try_parse_from(args) {
+    let args: Vec<OsString> = std::env::args_os().collect();
+    let name = app::binary_name(args.first());
+    let cli = match app::parse(&name, args) {
         Ok(cli) => cli,
         Err(e) => {
             // --help and --version print to stdout and succeed; mistakes exit 2.
@@ -74,8 +64,11 @@ where
             return ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2));
         }
     };
-    let out = Out::detect();
-    match execute(&out, cli, plugins).await {
+    let out = Out::detect().quiet(cli.log.quiet);
+    if let Some(warning) = logging::init(cli.log) {
+        out.warn(warning);
+    }
+    match start(&out, &name, cli, plugins) {
         Ok(()) => ExitCode::SUCCESS,
         Err(failure) => {
             out.error(&failure);
@@ -84,73 +77,61 @@ where
     }
 }
 
+/// Reads `.env` (before any thread starts), then runs the command on a
+/// runtime of its own.
+fn start(out: &Out, name: &str, cli: Cli, plugins: Vec<Plugin>) -> Outcome {
+    let dotenv = match cli.command.database() {
+        Some(db) if !db.no_dotenv => dotenv::load()?,
+        _ => DotEnv::default(),
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| Failure::new(format!("cannot start the async runtime: {e}")))?;
+    runtime.block_on(execute(out, name, cli.command, plugins, &dotenv))
+}
+
 /// Runs one parsed command.
-async fn execute(out: &Out, cli: Cli, plugins: Vec<Plugin>) -> Outcome {
-    let common = cli.common;
-    match cli.command {
+async fn execute(
+    out: &Out,
+    name: &str,
+    command: Command,
+    plugins: Vec<Plugin>,
+    dotenv: &DotEnv,
+) -> Outcome {
+    match command {
         Command::Secret => secret::run(out),
+        Command::Completions(args) => completions::run(name, &args),
         Command::Generate(args) => {
-            let settings = Settings::load(&common)?;
-            generate::run(out, &settings, &plugins, &args, common.dry_run)
+            let settings = Settings::load_config(&args.config)?;
+            generate::run(out, &settings, &plugins, &args)
         }
         Command::Migrate(args) => {
-            let settings = Settings::load(&common)?;
-            let invect = connect(&settings, plugins).await?;
-            let result = if args.push {
-                push::run(out, &invect, &common).await
+            let settings = Settings::load(&args.database, dotenv.database_url_file())?;
+            let opened = Opened::for_planning(&settings, plugins).await?;
+            if args.push {
+                push::run(out, opened, &settings, &args).await
             } else {
-                migrate::run(out, &invect, &settings, &common, args.baseline).await
-            };
-            invect.db().close().await;
-            result
+                migrate::run(out, opened, &settings, &args).await
+            }
         }
         Command::Verify(args) => {
-            let settings = Settings::load(&common)?;
-            require_existing_sqlite_file(&settings)?;
-            let invect = connect(&settings, plugins).await?;
-            let result = verify::run(out, &invect, args.strict).await;
+            let settings = Settings::load(&args.database, dotenv.database_url_file())?;
+            let invect = open::for_reading(&settings, plugins).await?;
+            let result = verify::run(out, &invect, &args).await;
             invect.db().close().await;
             result
         }
-        Command::Credentials(CredentialsCommand::Rotate) => {
-            let settings = Settings::load(&common)?;
-            let invect = connect(&settings, plugins).await?;
-            let result = credentials::rotate(out, &invect, &common).await;
-            invect.db().close().await;
-            result
+        Command::Credentials(CredentialsCommand::Rotate(args)) => {
+            let settings = Settings::load(&args.database, dotenv.database_url_file())?;
+            open::require_existing_sqlite_file(&settings.database_config()?)?;
+            let opened = Opened::for_planning(&settings, plugins).await?;
+            credentials::run(out, opened, &settings, args.change).await
         }
-        Command::Info => {
-            let settings = Settings::load(&common)?;
-            require_existing_sqlite_file(&settings)?;
-            info::run(out, &settings, plugins).await
+        Command::Info(args) => {
+            let settings = Settings::load(&args.database, dotenv.database_url_file())?;
+            info::run(out, &settings, plugins, args.format).await
         }
     }
-}
-
-/// Read-only commands never create a SQLite file: a missing one is an error.
-fn require_existing_sqlite_file(settings: &Settings) -> Result<(), Failure> {
-    let config = settings.database_config()?;
-    if config.r#type != invect_runtime::DatabaseType::Sqlite {
-        return Ok(()); // a mismatched connection string is reported by connect
-    }
-    match config.sqlite_file() {
-        Some(path) if !path.exists() => Err(Failure::new(format!(
-            "database `{}`: there is no SQLite database at `{}`",
-            config.id,
-            path.display()
-        ))
-        .hint("check the path, or create the database with `invect-cli migrate --push` (or `invect-cli migrate`)")),
-        _ => Ok(()),
-    }
-}
-
-/// Merges the schema and opens the database (no startup check: the commands
-/// do their own).
-async fn connect(settings: &Settings, plugins: Vec<Plugin>) -> Result<Invect, Failure> {
-    let config = settings.database_config()?;
-    let mut builder = Invect::builder().base_database_config(config);
-    for p in plugins {
-        builder = builder.plugin(p);
-    }
-    Ok(builder.build().await?)
 }

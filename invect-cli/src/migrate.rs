@@ -3,8 +3,9 @@
 
 use invect_runtime::Invect;
 
-use crate::args::Common;
+use crate::args::MigrateArgs;
 use crate::failure::{Failure, Outcome};
+use crate::open::Opened;
 use crate::output::Out;
 use crate::settings::Settings;
 use invect_runtime::migrate::{self as migrations, MigrationState, NewMigration};
@@ -13,65 +14,123 @@ use std::path::Path;
 /// The name given to the migration files `migrate` writes.
 const MIGRATION_NAME: &str = "schema";
 
-/// Shows the new file and the pending ones; (unless `--dry-run`) asks,
-/// writes, then applies them, or with `baseline` records them as applied.
-pub async fn run(
+/// Shows the new file and the pending ones, checks that the files can do
+/// what is asked of this database, then (unless `--dry-run`) asks, reopens
+/// the database for writing, writes the file and applies the pending ones,
+/// or with `--baseline` records them as applied. Nothing is written before
+/// the checks and the answer.
+pub async fn run(out: &Out, opened: Opened, settings: &Settings, args: &MigrateArgs) -> Outcome {
+    let next = prepare(out, opened.invect(), settings, args).await;
+    let Ok(next @ (Next::Write | Next::Check)) = next else {
+        opened.close().await;
+        return next.map(|_| ());
+    };
+    let invect = opened.for_writing(settings).await?;
+    let result = match next {
+        Next::Check => up_to_date(out, &invect, settings).await,
+        _ => write_and_finish(out, &invect, settings, args.baseline).await,
+    };
+    invect.db().close().await;
+    result
+}
+
+/// What `migrate` does once it has looked.
+#[derive(Debug, Clone, Copy)]
+enum Next {
+    /// Nothing (a dry run).
+    Stop,
+    /// Nothing to write or apply: check that no applied file was edited.
+    Check,
+    /// Write the new file and apply (the answer was yes).
+    Write,
+}
+
+/// Says so when there is nothing to write or apply, after checking (under
+/// the lock, hence on the database opened for writing) that no applied
+/// file was edited since.
+async fn up_to_date(out: &Out, invect: &Invect, settings: &Settings) -> Outcome {
+    let root = settings.migrations_dir();
+    migrations::apply(invect.db(), root).await?;
+    out.done(
+        "up to date:",
+        format!(
+            "no schema change since the last migration in {}, and database `{}` has every migration",
+            migrations::dialect_dir(root, invect.db().kind()).display(),
+            invect.config().id
+        ),
+    );
+    Ok(())
+}
+
+/// Everything before writing, on the database opened for reading.
+async fn prepare(
     out: &Out,
     invect: &Invect,
     settings: &Settings,
-    common: &Common,
-    baseline: bool,
-) -> Outcome {
+    args: &MigrateArgs,
+) -> Result<Next, Failure> {
     let id = &invect.config().id;
-    let kind = invect.db().kind();
     let root = settings.migrations_dir();
-    let write = |dry_run: bool| {
-        let prefix = &invect.config().table_prefix;
-        migrations::write_pending(root, kind, invect.schema(), prefix, MIGRATION_NAME, dry_run)
-    };
     let states = migrations::status(invect.db(), root).await?;
     let history_empty = !migrations::has_history(invect.db()).await?;
     let pending: Vec<MigrationState> = states.into_iter().filter(|m| !m.applied).collect();
-    // With --yes the file is written at once, so what is shown is what was written.
-    let write_now = common.yes && !common.dry_run;
-    let new = write(!write_now)?;
+    let new = write(invect, settings, true)?;
     if new.is_none() && pending.is_empty() {
-        // Applies nothing, but checks that no applied file was edited since.
-        migrations::apply(invect.db(), root).await?;
-        out.done(
-            "up to date:",
-            format!(
-                "no schema change since the last migration in {}, and database `{id}` has every migration",
-                migrations::dialect_dir(root, kind).display()
-            ),
-        );
-        return Ok(());
+        return Ok(Next::Check);
     }
-    show(out, &pending, new.as_ref(), write_now);
-    if common.dry_run {
+    show(out, &pending, new.as_ref());
+    check_applicable(invect, args.baseline, history_empty).await?;
+    if args.change.dry_run {
         out.line("dry run: nothing was written or applied");
-        return Ok(());
+        return Ok(Next::Stop);
     }
-    check_applicable(invect, baseline, history_empty).await?;
-    if !write_now {
-        let count = pending.len() + usize::from(new.is_some());
-        confirm(out, id, count, baseline, common.yes)?;
-        if let Some(written) = write(false)? {
-            out.done("wrote", written.path.display().to_string());
-        }
-    }
-    finish(out, invect, root, baseline).await
+    let count = pending.len() + usize::from(new.is_some());
+    confirm(out, id, count, args.baseline, args.change.yes)?;
+    Ok(Next::Write)
 }
 
-/// Lists the pending files and the new one.
-fn show(out: &Out, pending: &[MigrationState], new: Option<&NewMigration>, written: bool) {
+/// Writes the migration file for what changed (or with `dry_run` only
+/// computes it).
+fn write(
+    invect: &Invect,
+    settings: &Settings,
+    dry_run: bool,
+) -> Result<Option<NewMigration>, Failure> {
+    let prefix = &invect.config().table_prefix;
+    let kind = invect.db().kind();
+    let root = settings.migrations_dir();
+    Ok(migrations::write_pending(
+        root,
+        kind,
+        invect.schema(),
+        prefix,
+        MIGRATION_NAME,
+        dry_run,
+    )?)
+}
+
+/// Writes the new file, then applies (or records) the pending ones.
+async fn write_and_finish(
+    out: &Out,
+    invect: &Invect,
+    settings: &Settings,
+    baseline: bool,
+) -> Outcome {
+    if let Some(written) = write(invect, settings, false)? {
+        out.done("wrote", written.path.display().to_string());
+    }
+    finish(out, invect, settings.migrations_dir(), baseline).await
+}
+
+/// Lists the pending files and the new one (its SQL unless `-q`).
+fn show(out: &Out, pending: &[MigrationState], new: Option<&NewMigration>) {
     for m in pending {
         out.line(format!("pending migration {} {}", m.version, m.description));
     }
     if let Some(new) = new {
-        let verb = if written { "wrote" } else { "new migration" };
-        out.heading(format!("{verb} {}:", new.path.display()));
-        out.line(new.sql.trim_end());
+        let colon = if out.is_quiet() { "" } else { ":" };
+        out.heading(format!("new migration {}{colon}", new.path.display()));
+        out.script(&new.sql);
     }
 }
 

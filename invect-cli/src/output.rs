@@ -1,6 +1,6 @@
 //! What the commands print: a line per action on stdout, problems on stderr,
-//! colour only on a terminal (and never with `NO_COLOR` set), and the
-//! question asked before a change.
+//! colour as clap decides it (a terminal; `NO_COLOR`, `CLICOLOR`,
+//! `CLICOLOR_FORCE`, `TERM=dumb` honoured), and the question asked before a change.
 
 use std::io::{BufRead, IsTerminal, Write};
 
@@ -27,35 +27,67 @@ macro_rules! err_part {
     }};
 }
 
-/// ANSI colours used.
+/// The styles used.
 #[derive(Debug, Clone, Copy)]
 enum Colour {
-    Green = 32,
-    Yellow = 33,
-    Red = 31,
-    Bold = 1,
+    Green,
+    Yellow,
+    Red,
+    Bold,
 }
 
-/// The terminal: whether stdout and stderr take colour.
+impl Colour {
+    fn style(self) -> anstyle::Style {
+        let fg = |c: anstyle::AnsiColor| anstyle::Style::new().fg_color(Some(c.into()));
+        match self {
+            Colour::Green => fg(anstyle::AnsiColor::Green),
+            Colour::Yellow => fg(anstyle::AnsiColor::Yellow),
+            Colour::Red => fg(anstyle::AnsiColor::Red),
+            Colour::Bold => anstyle::Style::new().bold(),
+        }
+    }
+}
+
+/// The terminal: whether stdout and stderr take colour, and whether SQL is listed.
 #[derive(Debug, Clone, Copy)]
 pub struct Out {
     stdout_colour: bool,
     stderr_colour: bool,
+    /// `-q`: no SQL listing.
+    quiet: bool,
+}
+
+/// Whether `stream` takes colour, as clap decides it for its own output:
+/// never with `NO_COLOR` or `CLICOLOR=0`, always with `CLICOLOR_FORCE`,
+/// else on a terminal whose `TERM` is not `dumb`.
+fn colour<S: anstream::stream::RawStream>(stream: &S) -> bool {
+    anstream::AutoStream::choice(stream) != anstream::ColorChoice::Never
 }
 
 impl Out {
-    /// Colour on each stream that is a terminal, unless `NO_COLOR` is set.
+    /// Colour where the environment allows it (see [`colour`]).
     pub fn detect() -> Out {
-        let allowed = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
         Out {
-            stdout_colour: allowed && std::io::stdout().is_terminal(),
-            stderr_colour: allowed && std::io::stderr().is_terminal(),
+            stdout_colour: colour(&std::io::stdout()),
+            stderr_colour: colour(&std::io::stderr()),
+            quiet: false,
         }
+    }
+
+    /// This output without SQL listings (`-q`).
+    pub fn quiet(self, quiet: bool) -> Out {
+        Out { quiet, ..self }
+    }
+
+    /// Whether SQL listings are left out.
+    pub fn is_quiet(&self) -> bool {
+        self.quiet
     }
 
     fn paint(on: bool, colour: Colour, text: &str) -> String {
         if on {
-            format!("\x1b[{}m{text}\x1b[0m", colour as u8)
+            let style = colour.style();
+            format!("{style}{text}{style:#}")
         } else {
             text.to_string()
         }
@@ -83,11 +115,28 @@ impl Out {
         );
     }
 
-    /// SQL statements on stdout, each ending in `;`.
+    /// SQL statements on stdout, each ending in `;` (none with `-q`).
     pub fn sql(&self, statements: &[String]) {
+        if self.quiet {
+            return;
+        }
         for s in statements {
             out!("{s};");
         }
+    }
+
+    /// A SQL script on stdout as it is (none with `-q`).
+    pub fn script(&self, text: &str) {
+        if !self.quiet {
+            out!("{}", text.trim_end());
+        }
+    }
+
+    /// A JSON document on stdout.
+    pub fn json(&self, value: &serde_json::Value) {
+        let text = serde_json::to_string_pretty(value)
+            .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+        out!("{text}");
     }
 
     /// A warning on stderr: `warning: ...`.
@@ -111,18 +160,24 @@ impl Out {
         }
     }
 
-    /// Asks `question` on a terminal; `--yes` answers for it. Without a
-    /// terminal and without `--yes` nothing is changed: that is an error
-    /// saying to pass `--yes`.
+    /// Asks `question` on stderr; `--yes` answers for it. Someone is asked
+    /// only when stdin and stderr are both terminals (`cmd 2>&1 | tail` must
+    /// not wait for an answer nobody sees); otherwise nothing is changed and
+    /// that is an error saying to pass `--yes`.
     pub fn confirm(&self, question: &str, yes: bool) -> Result<bool, Failure> {
         if yes {
             return Ok(true);
         }
         let stdin = std::io::stdin();
-        if !stdin.is_terminal() {
-            return Err(Failure::new(
-                "nothing was changed: this would change the database, and without a terminal there is no one to ask",
-            )
+        let not_terminal = match (stdin.is_terminal(), std::io::stderr().is_terminal()) {
+            (true, true) => None,
+            (false, _) => Some("stdin is not a terminal"),
+            (true, false) => Some("stderr, where the question would go, is not a terminal"),
+        };
+        if let Some(why) = not_terminal {
+            return Err(Failure::new(format!(
+                "nothing was changed: this would change the database, and no one was asked ({why})"
+            ))
             .hint("pass --yes to go ahead without asking, or --dry-run to see the SQL first"));
         }
         err_part!("{question} [y/N] ");

@@ -1,5 +1,6 @@
 //! A spinner on stderr for anything that runs longer than a second, shown
-//! only when stderr is a terminal (never in logs or pipes).
+//! only when stderr is a terminal that moves its cursor (never in logs or
+//! pipes, nor with `TERM=dumb`).
 
 use std::io::{IsTerminal, Write};
 use std::sync::Arc;
@@ -29,8 +30,8 @@ impl Progress {
     /// Starts `label`'s spinner (it shows after a second, on a terminal only).
     pub fn start(label: impl Into<String>) -> Progress {
         let done = Arc::new(AtomicBool::new(false));
-        let task = std::io::stderr()
-            .is_terminal()
+        let dumb = std::env::var_os("TERM").is_some_and(|t| t == "dumb");
+        let task = (std::io::stderr().is_terminal() && !dumb)
             .then(|| tokio::spawn(spin(label.into(), Arc::clone(&done))));
         Progress { done, task }
     }

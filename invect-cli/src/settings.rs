@@ -8,7 +8,7 @@ use invect_runtime::DEFAULT_DATABASE_URL;
 use invect_runtime::{DatabaseConfig, InvectConfig, SchemaVerification};
 use invect_runtime::{Error, Result};
 
-use crate::args::Common;
+use crate::args::{ConfigArgs, DatabaseArgs};
 
 /// The environment variable a connection string is read from.
 pub const DATABASE_URL_VAR: &str = "DATABASE_URL";
@@ -24,6 +24,8 @@ pub enum UrlSource {
     Flag,
     /// The `DATABASE_URL` environment variable.
     Env,
+    /// `DATABASE_URL` in a `.env` file.
+    DotEnv(PathBuf),
     /// The config file's `[database]`.
     ConfigFile(PathBuf),
     /// Nothing was configured: [`DEFAULT_DATABASE_URL`].
@@ -35,6 +37,7 @@ impl fmt::Display for UrlSource {
         match self {
             UrlSource::Flag => f.write_str("--database-url"),
             UrlSource::Env => write!(f, "{DATABASE_URL_VAR}"),
+            UrlSource::DotEnv(path) => write!(f, "{DATABASE_URL_VAR} in {}", path.display()),
             UrlSource::ConfigFile(path) => write!(f, "{}", path.display()),
             UrlSource::Default => f.write_str("default"),
         }
@@ -54,7 +57,8 @@ pub struct Settings {
     pub id: String,
     /// The table prefix of the config file, `""` for none.
     pub table_prefix: String,
-    /// Where migration files live.
+    /// Where migration files live (a relative `migrationsDir` is taken
+    /// from the config file's folder).
     pub migrations_dir: PathBuf,
     /// The config file's `schemaVerification`, shown by `info`.
     pub schema_verification: SchemaVerification,
@@ -64,8 +68,9 @@ pub struct Settings {
 
 impl Settings {
     /// Reads the config file (`--config`, else `./invect.toml` when it
-    /// exists) and picks the connection string by precedence.
-    pub fn load(common: &Common) -> Result<Settings> {
+    /// exists) and picks the connection string by precedence; `dotenv` is
+    /// the `.env` file `DATABASE_URL` came from, if it did.
+    pub fn load(args: &DatabaseArgs, dotenv: Option<&Path>) -> Result<Settings> {
         let env = std::env::var_os(DATABASE_URL_VAR)
             .map(|v| {
                 v.into_string().map_err(|_| Error::Config {
@@ -76,20 +81,23 @@ impl Settings {
                 })
             })
             .transpose()?;
-        let config_path = match &common.config {
-            Some(path) => Some(path.clone()),
-            None => Some(PathBuf::from(CONFIG_FILE)).filter(|p| p.is_file()),
-        };
-        let file = config_path
-            .as_deref()
-            .map(InvectConfig::from_file)
-            .transpose()?;
-        Settings::resolve(
-            common.database_url.as_deref(),
+        let (config_path, file) = read_config(&args.config)?;
+        let mut settings = Settings::resolve(
+            args.database_url.as_deref(),
             env.as_deref(),
             config_path,
             file,
-        )
+        )?;
+        if let (UrlSource::Env, Some(path)) = (&settings.url_source, dotenv) {
+            settings.url_source = UrlSource::DotEnv(path.to_path_buf());
+        }
+        Ok(settings)
+    }
+
+    /// The config file alone (for `generate`, which opens no database).
+    pub fn load_config(args: &ConfigArgs) -> Result<Settings> {
+        let (config_path, file) = read_config(args)?;
+        Settings::resolve(None, None, config_path, file)
     }
 
     /// Precedence: `flag` > `env` > the config file > [`DEFAULT_DATABASE_URL`].
@@ -110,6 +118,12 @@ impl Settings {
             });
         }
         let env = env.filter(|e| !e.trim().is_empty());
+        let base = config_path
+            .as_deref()
+            .and_then(Path::parent)
+            .map(Path::to_path_buf)
+            .unwrap_or_default();
+        let file = file.map(|f| relative_to(f, &base));
         let (url, url_source) = match (flag, env, &file, &config_path) {
             (Some(url), ..) => (url.to_string(), UrlSource::Flag),
             (None, Some(url), ..) => (url.to_string(), UrlSource::Env),
@@ -152,6 +166,29 @@ impl Settings {
     pub fn migrations_dir(&self) -> &Path {
         &self.migrations_dir
     }
+}
+
+/// `--config`, else `./invect.toml` when it exists, and its contents.
+fn read_config(args: &ConfigArgs) -> Result<(Option<PathBuf>, Option<InvectConfig>)> {
+    let config_path = match &args.config {
+        Some(path) => Some(path.clone()),
+        None => Some(PathBuf::from(CONFIG_FILE)).filter(|p| p.is_file()),
+    };
+    let file = config_path
+        .as_deref()
+        .map(InvectConfig::from_file)
+        .transpose()?;
+    Ok((config_path, file))
+}
+
+/// `file` with its relative paths (a SQLite file, `migrationsDir`) taken
+/// from `dir`, the config file's folder, rather than the working directory.
+fn relative_to(mut file: InvectConfig, dir: &Path) -> InvectConfig {
+    if file.migrations_dir.is_relative() {
+        file.migrations_dir = dir.join(&file.migrations_dir);
+    }
+    file.database = file.database.with_sqlite_base(dir);
+    file
 }
 
 /// A [`DatabaseConfig`] for `url`, its type read from the URL's scheme

@@ -10,10 +10,10 @@ use sqlx::{ConnectOptions, Connection, Sqlite as SqlxSqlite};
 
 use super::failure::{CONNECT_TIMEOUT, Ctx, driver_detail};
 use super::pool::{Pool, pool_options};
-use super::url::query_value;
+use super::url::{Location, Target, query_value};
 use super::violation::Place;
 use super::{Driver, Kept};
-use crate::config::DatabaseType;
+use crate::config::{DatabaseConfig, DatabaseType};
 use crate::error::{ConnectProblem, Error, Result};
 use crate::redact::{percent_decode, shown};
 use sqlx::error::DatabaseError;
@@ -243,6 +243,49 @@ fn wal_is_empty(path: &Path) -> bool {
     let mut wal = path.as_os_str().to_owned();
     wal.push("-wal");
     std::fs::metadata(Path::new(&wal)).map_or(true, |m| m.len() == 0)
+}
+
+impl DatabaseConfig {
+    /// This config opened so that reading changes nothing on disk: a SQLite
+    /// file that is not in WAL mode (a rollback journal, as `sqlite3` makes
+    /// it) read-only (`mode=ro`), so its journal mode stays as it is; a WAL
+    /// file, a missing file, a server or `:memory:` as it is (a WAL file
+    /// already is in WAL mode, and SQLite removes its `-wal` and `-shm` when
+    /// the last read-write connection closes, which a read-only one cannot).
+    pub fn for_reading(&self) -> DatabaseConfig {
+        let ctx = Ctx::new(&self.id, &self.connection_string);
+        let Ok(target) = Target::parse(&ctx, self.connection_string.trim()) else {
+            return self.clone();
+        };
+        let (Location::File { path, query }, Some(file)) = (target.location, target.sqlite_file())
+        else {
+            return self.clone();
+        };
+        if !file.is_file() || in_wal_mode(&file) {
+            return self.clone();
+        }
+        let mut params: Vec<&str> = query
+            .into_iter()
+            .flat_map(|q| q.split('&'))
+            .filter(|p| !p.is_empty() && !p.starts_with("mode="))
+            .collect();
+        params.push("mode=ro");
+        let mut config = self.clone();
+        config.connection_string = format!("file:{path}?{}", params.join("&"));
+        config
+    }
+}
+
+/// Whether the SQLite file at `path` is in WAL mode: its header's read and
+/// write versions (bytes 18 and 19) are 2; 1 is a rollback journal, and an
+/// empty or unreadable file is no WAL database either.
+fn in_wal_mode(path: &Path) -> bool {
+    let mut header = [0u8; 20];
+    let read = std::fs::File::open(path).and_then(|mut f| {
+        use std::io::Read;
+        f.read_exact(&mut header)
+    });
+    read.is_ok() && header.starts_with(b"SQLite format 3\0") && header[18] == 2 && header[19] == 2
 }
 
 /// Creates the folder a new SQLite file goes in.

@@ -9,7 +9,7 @@
 //! - PostgreSQL: `postgresql://...` or `postgres://...`.
 //! - MySQL/MariaDB: `mysql://...` (also `mariadb://...`).
 
-use std::path::PathBuf;
+use std::path::{Component, Path, PathBuf};
 
 use super::failure::Ctx;
 use crate::config::{DatabaseConfig, DatabaseType};
@@ -178,5 +178,36 @@ impl DatabaseConfig {
         Target::parse(&ctx, self.connection_string.trim())
             .ok()?
             .sqlite_file()
+    }
+
+    /// This config with a relative SQLite file path taken as relative to
+    /// `dir` (the folder of the `invect.toml` that names it) rather than to
+    /// the working directory; any other connection string is kept as it is.
+    pub fn with_sqlite_base(mut self, dir: &Path) -> DatabaseConfig {
+        let ctx = Ctx::new(&self.id, &self.connection_string);
+        let Ok(Target {
+            location: Location::File { path, query },
+            ..
+        }) = Target::parse(&ctx, self.connection_string.trim())
+        else {
+            return self;
+        };
+        let decoded = percent_decode(path);
+        let relative = Path::new(&decoded);
+        if relative.is_absolute() || dir.as_os_str().is_empty() {
+            return self;
+        }
+        let tail: PathBuf = relative
+            .components()
+            .filter(|c| !matches!(c, Component::CurDir))
+            .collect();
+        let joined = dir
+            .join(tail)
+            .to_string_lossy()
+            .replace('%', "%25")
+            .replace('?', "%3F");
+        let query = query.map(|q| format!("?{q}")).unwrap_or_default();
+        self.connection_string = format!("file:{joined}{query}");
+        self
     }
 }

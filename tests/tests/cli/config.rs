@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use crate::support::{Bin, cli, run_env, workdir};
+use crate::support::{Bin, cli, entries, run_env, workdir};
 
 fn write(dir: &Path, name: &str, text: &str) {
     std::fs::write(dir.join(name), text).unwrap_or_else(|e| panic!("{name}: {e}"));
@@ -62,13 +62,70 @@ fn config_flag_and_table_prefix() {
     let d = dir.path();
     let text = format!("{}tablePrefix = \"iv_\"\n", config("file:./other.db"));
     write(d, "other.toml", &text);
-    cli(d, &["--config", "other.toml", "migrate", "--push", "--yes"])
+    cli(d, &["migrate", "--push", "--yes", "--config", "other.toml"])
         .ok()
         .stdout_has("\"iv_flows\"");
     cli(d, &["verify", "--strict", "--config", "other.toml"]).ok();
     cli(d, &["generate", "--config", "other.toml"]).ok();
     let json = std::fs::read_to_string(d.join("invect/schema.json")).expect("schema.json");
     assert!(json.contains("\"iv_flows\""));
+}
+
+/// Relative paths in an invect.toml are taken from the file's folder, not
+/// from the working directory; a relative --database-url stays relative to
+/// the working directory.
+#[test]
+fn relative_paths_in_the_config_file_are_from_its_folder() {
+    let dir = workdir();
+    let d = dir.path();
+    std::fs::create_dir(d.join("deploy")).expect("a folder");
+    let text = format!(
+        "migrationsDir = \"db/migrations\"\n{}",
+        config("file:./data/app.db")
+    );
+    write(&d.join("deploy"), "invect.toml", &text);
+    let with_config = |args: &[&str]| {
+        let mut all = args.to_vec();
+        all.extend(["--config", "deploy/invect.toml"]);
+        cli(d, &all)
+    };
+    with_config(&["migrate", "--yes"]).ok().stdout_has("wrote");
+    assert!(d.join("deploy/data/app.db").is_file(), "{:?}", entries(d));
+    assert!(!d.join("data").exists() && !d.join("db").exists());
+    let written = std::fs::read_dir(d.join("deploy/db/migrations/sqlite"))
+        .expect("deploy/db/migrations/sqlite")
+        .flatten()
+        .filter(|e| e.path().extension().is_some_and(|x| x == "sql"))
+        .count();
+    assert_eq!(written, 1);
+    with_config(&["verify", "--strict"]).ok();
+    with_config(&["info"])
+        .ok()
+        .stdout_has("deploy/data/app.db")
+        .stdout_has("migrations dir:  deploy/db/migrations")
+        .stdout_has("1 applied, 0 pending");
+    // From inside the folder, the same file names the same database.
+    let inside = d.join("deploy");
+    cli(&inside, &["info"])
+        .ok()
+        .stdout_has("1 applied, 0 pending");
+    cli(&inside, &["migrate", "--yes"])
+        .ok()
+        .stdout_has("up to date");
+    // A --database-url is the working directory's.
+    let args = [
+        "migrate",
+        "--push",
+        "--yes",
+        "--database-url",
+        "file:./here.db",
+    ];
+    cli(
+        d,
+        &[&args[..], &["--config", "deploy/invect.toml"]].concat(),
+    )
+    .ok();
+    assert!(d.join("here.db").is_file());
 }
 
 #[test]
@@ -84,7 +141,7 @@ fn config_file_mistakes_are_reported() {
         .failed()
         .stderr_has("invect.toml")
         .stderr_has("line");
-    cli(d, &["--config", "missing.toml", "info"])
+    cli(d, &["info", "--config", "missing.toml"])
         .failed()
         .stderr_has("missing.toml")
         .stderr_has("does not exist");
@@ -93,7 +150,7 @@ fn config_file_mistakes_are_reported() {
         "mismatch.toml",
         "[database]\ntype = \"postgresql\"\nconnectionString = \"file:./x.db\"\nid = \"main\"\n",
     );
-    cli(d, &["--config", "mismatch.toml", "verify"])
+    cli(d, &["verify", "--config", "mismatch.toml"])
         .failed()
         .stderr_has("does not match");
 }
@@ -107,7 +164,7 @@ fn usage_mistakes_exit_2() {
         .exited(2)
         .stderr_has("--strict");
     cli(dir.path(), &["--help"]).ok().stdout_has("migrate");
-    cli(dir.path(), &["--database-url", "", "verify"])
+    cli(dir.path(), &["verify", "--database-url", ""])
         .failed()
         .stderr_has("empty");
 }

@@ -15,11 +15,7 @@ async fn push_verify_and_info(kind: DialectKind) {
     let test = AnyTestDb::new(kind).await;
     let dir = workdir();
     let url = test.url().to_string();
-    let at = |args: &[&str]| {
-        let mut all = vec!["--database-url", url.as_str()];
-        all.extend_from_slice(args);
-        cli(dir.path(), &all)
-    };
+    let at = |args: &[&str]| cli(dir.path(), &url_args(args, &url));
 
     at(&["verify", "--strict"])
         .failed()

@@ -70,3 +70,44 @@ fn plugin_snippets_are_the_examples_code() {
         );
     }
 }
+
+#[test]
+fn install_line_uses_the_lock_file() {
+    let install = blocks("## The command line", "sh").concat();
+    assert!(
+        install.contains("cargo install --locked --path invect-cli"),
+        "{install}"
+    );
+}
+
+/// The README's `invect.toml` parses, and names every key the file can have:
+/// each key of the parsed config (serialized back, camelCase) is written in it.
+#[test]
+fn invect_toml_section_has_every_key() {
+    let toml = blocks("## The command line", "toml");
+    assert_eq!(toml.len(), 1, "one invect.toml block expected");
+    let config = invect_runtime::InvectConfig::from_toml_str(&toml[0])
+        .unwrap_or_else(|e| panic!("the README's invect.toml: {e}"));
+    let written: Vec<&str> = toml[0]
+        .lines()
+        .filter_map(|l| l.split_once('='))
+        .map(|(k, _)| k.trim())
+        .collect();
+    let value = serde_json::to_value(&config).expect("the config as JSON");
+    let mut keys: Vec<String> = Vec::new();
+    if let Some(top) = value.as_object() {
+        for (k, v) in top {
+            match v.as_object() {
+                Some(table) => keys.extend(table.keys().cloned()),
+                None => keys.push(k.clone()),
+            }
+        }
+    }
+    assert!(keys.len() >= 6, "{keys:?}");
+    for key in &keys {
+        assert!(
+            written.contains(&key.as_str()),
+            "README's invect.toml lacks `{key}`"
+        );
+    }
+}

@@ -190,6 +190,8 @@ pub fn run_env(bin: Bin, cwd: &Path, args: &[&str], env: &[(&str, &str)]) -> Out
         .args(args)
         .env_remove("DATABASE_URL")
         .env_remove("RUST_BACKTRACE")
+        .env_remove("RUST_LOG")
+        .env_remove("CLICOLOR_FORCE")
         .env("NO_COLOR", "1")
         .stdin(Stdio::null())
         .stdout(file(&out_path))
@@ -247,25 +249,60 @@ pub fn on_terminal(
     input: &str,
     env: &[(&str, &str)],
 ) -> Output {
-    use std::io::Write;
+    let name = program
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .unwrap_or_default();
+    let command = format!("{name} {} (on a terminal)", args.join(" "));
+    terminal_line(cwd, &shell_line(program, args), command, input, env)
+}
+
+/// `program args...` quoted for `sh`.
+fn shell_line(program: &Path, args: &[&str]) -> String {
     let quote = |s: &str| format!("'{}'", s.replace('\'', r"'\''"));
     let mut line = quote(&program.display().to_string());
     for a in args {
         line.push(' ');
         line.push_str(&quote(a));
     }
-    let name = program
-        .file_name()
-        .map(|n| n.to_string_lossy())
-        .unwrap_or_default();
-    let command = format!("{name} {} (on a terminal)", args.join(" "));
+    line
+}
+
+/// Runs `invect-cli args...` in `cwd` with stdin (and stdout) on a terminal
+/// but stderr sent to a file, as `invect-cli ... 2>log` does; `stderr` is that file's.
+pub fn cli_on_terminal_stderr_to_file(cwd: &Path, args: &[&str]) -> Output {
+    let logs = tempfile::tempdir().expect("a temporary directory for stderr");
+    let log = logs.path().join("stderr");
+    let line = format!("{} 2>'{}'", shell_line(&bins().cli, args), log.display());
+    let command = format!("invect-cli {} 2>file (stdin on a terminal)", args.join(" "));
+    let mut out = terminal_line(cwd, &line, command, "", &[]);
+    out.stderr = String::from_utf8_lossy(&std::fs::read(&log).unwrap_or_default()).into_owned();
+    out
+}
+
+/// Runs the shell `line` on a terminal (util-linux `script` provides one)
+/// with `TERM=xterm-256color` and the colour variables unset (`env` may set
+/// them), typing `input`; fails the test after [`RUN_TIMEOUT`].
+fn terminal_line(
+    cwd: &Path,
+    line: &str,
+    command: String,
+    input: &str,
+    env: &[(&str, &str)],
+) -> Output {
+    use std::io::Write;
     let start = Instant::now();
     let mut child = Command::new("script")
-        .args(["-q", "-e", "-c", &line, "/dev/null"])
+        .args(["-q", "-e", "-c", line, "/dev/null"])
         .current_dir(cwd)
         .env_remove("DATABASE_URL")
         .env_remove("NO_COLOR")
+        .env_remove("CLICOLOR")
+        .env_remove("CLICOLOR_FORCE")
+        .env_remove("CI")
+        .env_remove("RUST_LOG")
         .env_remove("RUST_BACKTRACE")
+        .env("TERM", "xterm-256color")
         .envs(env.iter().copied())
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -277,7 +314,16 @@ pub fn on_terminal(
             .write_all(input.as_bytes())
             .expect("typing into the terminal");
     }
-    let out = child.wait_with_output().expect("`script` finishes");
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(child.wait_with_output());
+    });
+    let out = match rx.recv_timeout(RUN_TIMEOUT) {
+        Ok(out) => out.expect("`script` finishes"),
+        Err(_) => {
+            panic!("`{command}` did not finish within {RUN_TIMEOUT:?} (waiting for an answer?)")
+        }
+    };
     Output {
         command,
         code: out.status.code(),
@@ -285,6 +331,85 @@ pub fn on_terminal(
         stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
         elapsed: start.elapsed(),
     }
+}
+
+/// Runs `invect-cli args...` in `cwd` on a terminal, waits for its
+/// `[y/N]` question, then presses Ctrl-C; stdout and stderr both arrive in `stdout`.
+pub fn cli_on_terminal_interrupted(cwd: &Path, args: &[&str]) -> Output {
+    use std::io::{Read, Write};
+    let command = format!("invect-cli {} (Ctrl-C at the prompt)", args.join(" "));
+    let start = Instant::now();
+    let mut child = Command::new("script")
+        .args([
+            "-q",
+            "-e",
+            "-c",
+            &shell_line(&bins().cli, args),
+            "/dev/null",
+        ])
+        .current_dir(cwd)
+        .env_remove("DATABASE_URL")
+        .env_remove("RUST_LOG")
+        .env("TERM", "xterm-256color")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot run `script` (util-linux) for a terminal: {e}"));
+    let mut stdin = child.stdin.take().expect("the terminal's input");
+    let mut stdout = child.stdout.take().expect("the terminal's output");
+    let (tx, rx) = std::sync::mpsc::channel::<Vec<u8>>();
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 4096];
+        while let Ok(n) = stdout.read(&mut buf) {
+            if n == 0 || tx.send(buf[..n].to_vec()).is_err() {
+                break;
+            }
+        }
+    });
+    let mut seen = Vec::new();
+    while !String::from_utf8_lossy(&seen).contains("[y/N]") {
+        match rx.recv_timeout(RUN_TIMEOUT) {
+            Ok(bytes) => seen.extend(bytes),
+            Err(_) => panic!(
+                "`{command}` never asked:\n{}",
+                String::from_utf8_lossy(&seen)
+            ),
+        }
+    }
+    stdin.write_all(b"\x03").expect("pressing Ctrl-C");
+    let status = child.wait().expect("`script` finishes");
+    while let Ok(bytes) = rx.recv_timeout(Duration::from_secs(1)) {
+        seen.extend(bytes);
+    }
+    Output {
+        command,
+        code: status.code(),
+        stdout: String::from_utf8_lossy(&seen).into_owned(),
+        stderr: String::new(),
+        elapsed: start.elapsed(),
+    }
+}
+
+/// The names in folder `dir`, sorted (what a command may have left there).
+pub fn entries(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("reading {}: {e}", dir.display()))
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+/// The path of the built `invect-cli`.
+pub fn cli_bin() -> &'static Path {
+    &bins().cli
+}
+
+/// The path of the built `plugin-cli`.
+pub fn plugin_bin() -> &'static Path {
+    &bins().plugin
 }
 
 /// Runs `invect-cli args...` in `cwd`.

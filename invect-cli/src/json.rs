@@ -1,0 +1,104 @@
+//! `--format json`: the documents `verify`, `info` and `migrate --push
+//! --dry-run` print, with camelCase keys like invect.toml's. Each has
+//! `"format": 1`, raised only when a key changes meaning or goes away.
+
+use serde_json::{Value, json};
+
+use invect_runtime::{DatabaseConfig, Drift, Plan, VerifyReport};
+
+/// The version of these documents.
+const FORMAT: u32 = 1;
+
+/// `verify`'s report: `ok`, and each problem with its kind, place and message.
+pub fn verify(config: &DatabaseConfig, report: &VerifyReport) -> Value {
+    json!({
+        "format": FORMAT,
+        "database": config.id,
+        "type": config.r#type.as_str(),
+        "ok": report.is_ok(),
+        "problems": report.problems.iter().map(drift).collect::<Vec<_>>(),
+    })
+}
+
+/// The plan of `migrate --push --dry-run`: the statements push would run and
+/// what it refuses (a non-empty `refusals` means push would change nothing).
+pub fn plan(config: &DatabaseConfig, plan: &Plan) -> Value {
+    json!({
+        "format": FORMAT,
+        "database": config.id,
+        "type": config.r#type.as_str(),
+        "upToDate": plan.statements.is_empty() && plan.refusals.is_empty(),
+        "statements": plan.statements,
+        "refusals": plan.refusals,
+    })
+}
+
+/// One difference, as `{"kind": "missingColumn", "table": ..., "message": ...}`.
+fn drift(d: &Drift) -> Value {
+    let mut v = match d {
+        Drift::MissingEnum { name } => json!({ "kind": "missingEnum", "enum": name }),
+        Drift::MissingEnumValues {
+            name,
+            table,
+            column,
+            values,
+        } => json!({
+            "kind": "missingEnumValues", "enum": name, "table": table,
+            "column": column, "values": values,
+        }),
+        Drift::MissingTable { table } => json!({ "kind": "missingTable", "table": table }),
+        Drift::BlockedTable { table } => json!({ "kind": "blockedTable", "table": table }),
+        Drift::ForeignTable { table } => json!({ "kind": "foreignTable", "table": table }),
+        Drift::MissingColumn { table, column } => {
+            json!({ "kind": "missingColumn", "table": table, "column": column })
+        }
+        Drift::TypeMismatch {
+            table,
+            column,
+            expected,
+            found,
+        } => json!({
+            "kind": "typeMismatch", "table": table, "column": column,
+            "expected": expected, "found": found,
+        }),
+        Drift::NullabilityMismatch {
+            table,
+            column,
+            expected_nullable,
+        } => json!({
+            "kind": "nullabilityMismatch", "table": table, "column": column,
+            "expectedNullable": expected_nullable,
+        }),
+        Drift::MissingIndex { table, index } => {
+            json!({ "kind": "missingIndex", "table": table, "index": index })
+        }
+    };
+    v["message"] = Value::String(d.to_string());
+    v
+}
+
+/// `"format": 1` and the rest of an `info` document.
+pub fn info(fields: Value) -> Value {
+    let mut v = json!({ "format": FORMAT });
+    if let (Some(doc), Value::Object(rest)) = (v.as_object_mut(), fields) {
+        doc.extend(rest);
+    }
+    v
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_problem_names_its_place() {
+        let d = Drift::MissingColumn {
+            table: "flows".into(),
+            column: "name".into(),
+        };
+        let v = drift(&d);
+        assert_eq!(v["kind"], "missingColumn");
+        assert_eq!(v["column"], "name");
+        assert_eq!(v["message"], d.to_string());
+    }
+}
