@@ -29,6 +29,29 @@ use crate::table::{Node, Table};
 use crate::tables::Resolved;
 use crate::value::Value;
 
+/// Runs `$body` with `$x` the executor: `$e` itself inside a transaction, or
+/// a write transaction of its own, committed when `$body` succeeds.
+macro_rules! in_transaction {
+    ($e:expr, |$x:ident| $body:expr) => {
+        match $e.as_db() {
+            Some(db) => {
+                let mut tx = db.begin().await?;
+                let out = {
+                    let $x = &mut &mut tx;
+                    $body
+                }?;
+                tx.commit().await?;
+                Ok(out)
+            }
+            None => {
+                let $x = &mut $e;
+                $body
+            }
+        }
+    };
+}
+pub(crate) use in_transaction;
+
 /// Longest `in_list` bound as one parameter per value; longer lists are one
 /// JSON array (any length, past every dialect's parameter limit).
 pub(crate) const IN_LIST_BINDS: usize = 1_000;

@@ -6,34 +6,11 @@ use invect_schema::LockWait;
 use invect_schema::statements::{key_columns, key_condition};
 
 use super::write::UpdateWhere;
-use super::{SqlWriter, bind_error, resolve};
+use super::{SqlWriter, bind_error, in_transaction, resolve};
 use crate::driver::driver;
 use crate::error::{Error, Result};
 use crate::executor::Executor;
 use crate::table::{Expr, Node, Table};
-
-/// Runs `$body` with `$x` the executor: `$e` itself inside a transaction, or
-/// a write transaction of its own, committed when `$body` succeeds.
-macro_rules! in_transaction {
-    ($e:expr, |$x:ident| $body:expr) => {
-        match $e.as_db() {
-            Some(db) => {
-                let mut tx = db.begin().await?;
-                let out = {
-                    let $x = &mut &mut tx;
-                    $body
-                }?;
-                tx.commit().await?;
-                Ok(out)
-            }
-            None => {
-                let $x = &mut $e;
-                $body
-            }
-        }
-    };
-}
-pub(crate) use in_transaction;
 
 /// Deletes the rows matching `filter` and returns them as they were.
 pub async fn delete_returning<T: Table>(mut e: impl Executor, filter: Expr<T>) -> Result<Vec<T>> {

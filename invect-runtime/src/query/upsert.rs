@@ -10,8 +10,7 @@ use invect_schema::{ColumnDef, TableDef};
 
 use super::expr::Assignment;
 use super::project::Columns;
-use super::returning::in_transaction;
-use super::{SqlWriter, bind_error, resolve};
+use super::{SqlWriter, bind_error, in_transaction, resolve};
 use crate::driver::Args;
 use crate::driver::chunk_rows;
 use crate::error::{ConstraintKind, Error, Result, Violation};

@@ -6,8 +6,7 @@ use invect_schema::TableDef;
 use invect_schema::statements::insert_values;
 
 use super::expr::Assignment;
-use super::returning::in_transaction;
-use super::{SqlWriter, bind_error, resolve};
+use super::{SqlWriter, bind_error, in_transaction, resolve};
 use crate::driver::{Args, RowRef, Sql, chunk_rows};
 use crate::error::{Error, Result};
 use crate::executor::Executor;
