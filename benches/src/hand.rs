@@ -84,9 +84,11 @@ macro_rules! hand_dialect {
                 .await
         }
 
-        /// `Flow::insert` by hand (read back by key where there is no RETURNING).
+        /// `Flow::insert` by hand: `RETURNING` the defaulted columns, or
+        /// (MySQL) a read-back of them by key in the insert's transaction.
         pub async fn insert_flow(pool: &Pool, new: &NewFlow) -> Result<Flow, sqlx::Error> {
-            let q = sqlx::query(AssertSqlSafe(statements::<Flow>(KIND).insert.as_str()))
+            let st = statements::<Flow>(KIND);
+            let q = sqlx::query(AssertSqlSafe(st.insert.as_str()))
                 .bind(&new.id)
                 .bind(&new.name)
                 .bind(&new.description)
@@ -95,14 +97,28 @@ macro_rules! hand_dialect {
                 .bind(new.live_version_number)
                 .bind(new.created_at.map(date))
                 .bind(new.updated_at.map(date));
-            if $returning {
-                flow(&q.fetch_one(pool).await?)
+            let generated = if $returning {
+                q.fetch_one(pool).await?
             } else {
-                q.execute(pool).await?;
-                find_flow(pool, &new.id)
-                    .await?
-                    .ok_or(sqlx::Error::RowNotFound)
-            }
+                let mut tx = pool.begin().await?;
+                q.execute(&mut *tx).await?;
+                let row = sqlx::query(AssertSqlSafe(st.generated.as_str()))
+                    .bind(&new.id)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                row
+            };
+            Ok(Flow {
+                id: new.id.clone(),
+                name: new.name.clone(),
+                description: new.description.clone(),
+                tags: new.tags.clone(),
+                is_active: generated.try_get(0)?,
+                live_version_number: new.live_version_number,
+                created_at: get_date(&generated, 1)?,
+                updated_at: get_date(&generated, 2)?,
+            })
         }
 
         /// `Flow::update` by hand.
