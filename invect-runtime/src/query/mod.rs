@@ -223,9 +223,9 @@ impl SqlWriter {
             None => col.ty.clone(),
         };
         self.n += 1;
-        let placeholder = d.placeholder(self.n, &invect_schema::ColumnType::Json);
+        let placeholder = d.placeholder(self.n, &invect_schema::ColumnType::Text);
         self.push(&d.in_json_list(&d.quote(&col.name), &placeholder, &ty));
-        let list = serde_json::Value::Array(elements);
+        let list = crate::value::ListParam(elements);
         self.args.push(&list).map_err(|source| Error::Bind {
             table: self.table,
             source,

@@ -12,6 +12,7 @@ mod sqlite;
 
 pub use check::{CheckValue, DATE_YEARS, MAX_JSON_DEPTH};
 pub use list::ListElement;
+pub(crate) use list::ListParam;
 
 pub use mysql::MySqlValue;
 pub use postgres::PgValue;

@@ -269,14 +269,11 @@ pub trait Dialect: Sync {
         "%Y-%m-%dT%H:%M:%S%.3fZ"
     }
 
-    /// `subject IN (<the elements of the JSON array bound at placeholder>)`,
-    /// each element read as column type `ty`: a list of any length as one
-    /// parameter.
+    /// `subject IN (<the elements of the list bound at placeholder>)`, each
+    /// element read as column type `ty`: a list of any length as one
+    /// parameter. PostgreSQL: a `text[]`, cast; the others: a JSON array.
     fn in_json_list(&self, subject: &str, placeholder: &str, ty: &ColumnType) -> String {
-        format!(
-            "{subject} IN (SELECT jsonb_array_elements_text({placeholder}::jsonb)::{})",
-            self.column_type(ty)
-        )
+        format!("{subject} = ANY({placeholder}::{}[])", self.column_type(ty))
     }
 
     /// The left side of a `LIKE` on the quoted column `col`.
