@@ -49,13 +49,13 @@ pub trait Executor: Send {
 }
 
 /// Implements [`Executor`] for `&Db` or `&mut Tx`, `$conn` reaching the
-/// pool or transaction connection the driver runs statements on.
+/// pooled or transaction connection the driver runs statements on (`&Db`
+/// takes one from the pool per statement, failures in words).
 macro_rules! impl_executor {
-    ($ty:ty, |$s:ident| $conn:expr, $db:expr) => {
+    ($ty:ty, $base:ident, |$s:ident| $conn:expr, $db:expr) => {
         impl Executor for $ty {
             fn kind(&self) -> DialectKind {
-                let $s = self;
-                $conn.kind()
+                $base::kind(self)
             }
 
             #[allow(unused_variables)]
@@ -70,7 +70,7 @@ macro_rules! impl_executor {
 
             async fn execute(&mut self, sql: Sql, args: Args) -> Result<u64> {
                 let $s = self;
-                $conn.execute(sql, args).await
+                $conn.run(&$s.endpoint, sql, args).await
             }
 
             async fn fetch_all<T, F>(&mut self, sql: Sql, args: Args, decode: F) -> Result<Vec<T>>
@@ -79,7 +79,7 @@ macro_rules! impl_executor {
                 F: Fn(RowRef<'_>) -> Result<T, sqlx::Error> + Send + Sync,
             {
                 let $s = self;
-                $conn.fetch_all(sql, args, decode).await
+                $conn.fetch_all(&$s.endpoint, sql, args, decode).await
             }
 
             async fn fetch_optional<T, F>(
@@ -93,11 +93,11 @@ macro_rules! impl_executor {
                 F: Fn(RowRef<'_>) -> Result<T, sqlx::Error> + Send + Sync,
             {
                 let $s = self;
-                $conn.fetch_optional(sql, args, decode).await
+                $conn.fetch_optional(&$s.endpoint, sql, args, decode).await
             }
         }
     };
 }
 
-impl_executor!(&Db, |s| s.pool, Some(*s));
-impl_executor!(&mut Tx, |s| s.conn, None);
+impl_executor!(&Db, Db, |s| s.acquire().await?, Some(*s));
+impl_executor!(&mut Tx, Tx, |s| s.conn, None);

@@ -21,9 +21,11 @@
 mod any;
 pub mod catalog;
 pub mod plugin;
+mod proxy;
 mod rows;
 
 pub use any::{AnyTestDb, raw};
+pub use proxy::Proxy;
 pub use rows::new_flow_run;
 
 use std::hash::{BuildHasher, Hasher, RandomState};
