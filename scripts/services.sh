@@ -99,7 +99,7 @@ wait_for_apt() {
 
 install_packages() {
     local missing=() pkg
-    for pkg in postgresql mariadb-server sqlite3; do
+    for pkg in postgresql mariadb-server sqlite3 openssl; do
         installed "$pkg" || missing+=("$pkg")
     done
     ((${#missing[@]} > 0)) || return 0
@@ -250,6 +250,8 @@ MARIADB_TLS_CNF=/etc/mysql/mariadb.conf.d/60-invect-tls.cnf
 configure_mariadb_tls() {
     local dir=/etc/mysql/invect-tls
     install -d -m 750 -o mysql -g mysql "$dir"
+    # A new certificate is read only when the server starts.
+    cmp -s "$TLS_DIR/server.pem" "$dir/server.pem" || MARIADB_RESTART=1
     install -m 600 -o mysql -g mysql "$TLS_DIR/server.key" "$dir/server.key"
     install -m 644 "$TLS_DIR/server.pem" "$dir/server.pem"
     install -m 644 "$TLS_DIR/ca.pem" "$dir/ca.pem"
