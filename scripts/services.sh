@@ -14,8 +14,14 @@
 #   INVECT_TEST_MYSQL_URL       invect (ALL ON *.* WITH GRANT OPTION) on invect_test
 #   INVECT_TEST_MYSQL_ADMIN_URL invect with no default database
 #   INVECT_TEST_MYSQL_RO_URL    'invect_ro'@'%' (no privileges after each run)
+#   INVECT_TEST_PG_CA_FILE      the CA file that verifies PostgreSQL's certificate
+#                               (Debian's self-signed snakeoil, issued to
+#                               `localhost`; ours when the cluster had no TLS)
+#   INVECT_TEST_CA_FILE         the test CA of $TLS_DIR, which signed MariaDB's
+#                               certificate (for `localhost` and 127.0.0.1)
 # All connect over TCP to 127.0.0.1 (PostgreSQL 5432, MariaDB 3306) with
-# password auth; the password equals the user name.
+# password auth; the password equals the user name. Both servers accept TLS
+# and plain connections alike.
 #
 # Knobs: INVECT_SERVICES_TIMEOUT (seconds to wait for a server, default 60),
 # INVECT_APT_WAIT (seconds to wait for another apt/dpkg, default 900).
@@ -26,11 +32,23 @@ export INVECT_TEST_PG_RO_URL=postgres://invect_ro:invect_ro@127.0.0.1:5432/invec
 export INVECT_TEST_MYSQL_URL=mysql://invect:invect@127.0.0.1:3306/invect_test
 export INVECT_TEST_MYSQL_ADMIN_URL=mysql://invect:invect@127.0.0.1:3306
 export INVECT_TEST_MYSQL_RO_URL=mysql://invect_ro:invect_ro@127.0.0.1:3306/invect_test
+TLS_DIR=/etc/invect-test-tls
+export INVECT_TEST_CA_FILE=$TLS_DIR/ca.pem
+# Sets INVECT_TEST_PG_CA_FILE from the cluster's config (call it once that exists).
+pg_ca_file() {
+    local snakeoil=/etc/ssl/certs/ssl-cert-snakeoil.pem
+    if grep -Eqs "^ssl_cert_file\s*=\s*'$snakeoil'" /etc/postgresql/15/main/postgresql.conf; then
+        export INVECT_TEST_PG_CA_FILE=$snakeoil
+    else
+        export INVECT_TEST_PG_CA_FILE=$INVECT_TEST_CA_FILE
+    fi
+}
 
 # Sourced: do the work in a child bash (its own strict mode, unaffected by the
 # caller's `set -e` context), keep the exports above, and stop here.
 if [[ "${BASH_SOURCE[0]}" != "$0" ]]; then
     bash "${BASH_SOURCE[0]}" >/dev/null || return
+    pg_ca_file
     return 0
 fi
 
@@ -81,7 +99,7 @@ wait_for_apt() {
 
 install_packages() {
     local missing=() pkg
-    for pkg in postgresql mariadb-server sqlite3; do
+    for pkg in postgresql mariadb-server sqlite3 openssl; do
         installed "$pkg" || missing+=("$pkg")
     done
     ((${#missing[@]} > 0)) || return 0
@@ -123,6 +141,35 @@ pg_admin() {
     (cd / && su postgres -c "psql -X -q -v ON_ERROR_STOP=1 -d postgres") >&2
 }
 
+# --- TLS certificates -------------------------------------------------------
+
+# A test CA and a server certificate it signed, for `localhost` and
+# 127.0.0.1, made once with openssl (kept while valid for another 30 days).
+make_certificates() {
+    local dir=$TLS_DIR
+    if [[ -f $dir/server.pem ]] &&
+        openssl x509 -checkend $((30 * 86400)) -noout -in "$dir/server.pem" >/dev/null 2>&1 &&
+        openssl verify -CAfile "$dir/ca.pem" "$dir/server.pem" >/dev/null 2>&1; then
+        return 0
+    fi
+    command -v openssl >/dev/null || die "openssl is missing (apt-get install openssl)"
+    log "making a test CA and server certificate in $dir"
+    install -d -m 755 "$dir"
+    openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj "/CN=Invect test CA" \
+        -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" \
+        -keyout "$dir/ca.key" -out "$dir/ca.pem" >>"$LOG" 2>&1 || die "openssl: CA failed (see $LOG)"
+    openssl req -newkey rsa:2048 -nodes -subj "/CN=localhost" \
+        -keyout "$dir/server.key" -out "$dir/server.csr" >>"$LOG" 2>&1 ||
+        die "openssl: server key failed (see $LOG)"
+    printf '%s\n' "basicConstraints=critical,CA:FALSE" "keyUsage=critical,digitalSignature,keyEncipherment" \
+        "extendedKeyUsage=serverAuth" "subjectAltName=DNS:localhost,IP:127.0.0.1" >"$dir/server.ext"
+    openssl x509 -req -in "$dir/server.csr" -CA "$dir/ca.pem" -CAkey "$dir/ca.key" -CAcreateserial \
+        -days 3650 -extfile "$dir/server.ext" -out "$dir/server.pem" >>"$LOG" 2>&1 ||
+        die "openssl: signing the server certificate failed (see $LOG)"
+    chmod 600 "$dir/ca.key" "$dir/server.key"
+    chmod 644 "$dir/ca.pem" "$dir/server.pem"
+}
+
 # --- PostgreSQL -------------------------------------------------------------
 
 start_postgres() {
@@ -144,6 +191,18 @@ start_postgres() {
         log "adding a 127.0.0.1 password rule to $conf/pg_hba.conf"
         sed -i '1i host all all 127.0.0.1/32 scram-sha-256 # added by invect scripts/services.sh' \
             "$conf/pg_hba.conf"
+        pg_ctlcluster "$PG_VERSION" main reload >>"$LOG" 2>&1 || true
+    fi
+
+    # TLS: Debian turns it on with the snakeoil certificate when ssl-cert is
+    # installed; without it, use the test CA's server certificate.
+    if ! grep -Eq '^ssl\s*=\s*on' "$conf/postgresql.conf"; then
+        log "turning on TLS for PostgreSQL with $TLS_DIR/server.pem"
+        install -m 600 -o postgres -g postgres "$TLS_DIR/server.key" "$conf/invect-server.key"
+        install -m 644 -o postgres -g postgres "$TLS_DIR/server.pem" "$conf/invect-server.pem"
+        pg_conftool "$PG_VERSION" main set ssl_cert_file "$conf/invect-server.pem"
+        pg_conftool "$PG_VERSION" main set ssl_key_file "$conf/invect-server.key"
+        pg_conftool "$PG_VERSION" main set ssl on
         pg_ctlcluster "$PG_VERSION" main reload >>"$LOG" 2>&1 || true
     fi
 
@@ -184,8 +243,42 @@ SQL
 # Root over the unix socket (unix_socket auth, Debian's default for root).
 mysql_alive() { mysqladmin --protocol=socket ping >/dev/null 2>&1; }
 
+MARIADB_TLS_CNF=/etc/mysql/mariadb.conf.d/60-invect-tls.cnf
+
+# The server certificate of $TLS_DIR for MariaDB (a copy of the key the
+# mysql user can read); the server is restarted when that config is new.
+configure_mariadb_tls() {
+    local dir=/etc/mysql/invect-tls
+    install -d -m 750 -o mysql -g mysql "$dir"
+    # A new certificate is read only when the server starts.
+    cmp -s "$TLS_DIR/server.pem" "$dir/server.pem" || MARIADB_RESTART=1
+    install -m 600 -o mysql -g mysql "$TLS_DIR/server.key" "$dir/server.key"
+    install -m 644 "$TLS_DIR/server.pem" "$dir/server.pem"
+    install -m 644 "$TLS_DIR/ca.pem" "$dir/ca.pem"
+    local want
+    want=$(printf '%s\n' "# Written by invect scripts/services.sh: TLS for the tests." "[mariadbd]" \
+        "ssl_cert = $dir/server.pem" "ssl_key = $dir/server.key" "ssl_ca = $dir/ca.pem")
+    if [[ "$(cat "$MARIADB_TLS_CNF" 2>/dev/null)" != "$want" ]]; then
+        log "configuring TLS for MariaDB in $MARIADB_TLS_CNF"
+        printf '%s\n' "$want" >"$MARIADB_TLS_CNF"
+        MARIADB_RESTART=1
+    fi
+}
+
+# Whether the running MariaDB has TLS on (have_ssl = YES).
+mariadb_has_tls() {
+    [[ "$(mysql --protocol=socket -N -B -e "SELECT @@have_ssl" 2>/dev/null)" == YES ]]
+}
+
 start_mariadb() {
-    mysql_alive && return 0
+    if mysql_alive && [[ -z ${MARIADB_RESTART:-} ]] && mariadb_has_tls; then return 0; fi
+    if mysql_alive; then
+        log "restarting MariaDB for TLS"
+        service mariadb stop </dev/null >>"$LOG" 2>&1 ||
+            mysqladmin --protocol=socket shutdown >>"$LOG" 2>&1 || true
+        local deadline=$((SECONDS + TIMEOUT))
+        while mysql_alive && ((SECONDS < deadline)); do sleep 1; done
+    fi
     log "starting MariaDB"
     if ! service mariadb start </dev/null >>"$LOG" 2>&1; then
         log "service mariadb start failed; falling back to mysqld_safe"
@@ -195,6 +288,7 @@ start_mariadb() {
     # Debian's MariaDB logs to syslog; the init script copies a failed
     # start's error log into its output, i.e. into $LOG.
     wait_until "MariaDB (unix socket)" "$LOG" mysql_alive
+    mariadb_has_tls || die "MariaDB started without TLS (check $MARIADB_TLS_CNF and $LOG)"
 }
 
 provision_mariadb() {
@@ -218,14 +312,18 @@ SQL
 
 install_packages
 : >"$LOG"
+make_certificates
 start_postgres
 provision_postgres
+configure_mariadb_tls
 start_mariadb
 provision_mariadb
 log "PostgreSQL and MariaDB ready"
+pg_ca_file
 
 # For `eval "$(bash scripts/services.sh)"`.
 for var in INVECT_TEST_PG_URL INVECT_TEST_PG_ADMIN_URL INVECT_TEST_PG_RO_URL \
-    INVECT_TEST_MYSQL_URL INVECT_TEST_MYSQL_ADMIN_URL INVECT_TEST_MYSQL_RO_URL; do
+    INVECT_TEST_MYSQL_URL INVECT_TEST_MYSQL_ADMIN_URL INVECT_TEST_MYSQL_RO_URL \
+    INVECT_TEST_PG_CA_FILE INVECT_TEST_CA_FILE; do
     printf 'export %s=%q\n' "$var" "${!var}"
 done

@@ -16,6 +16,9 @@
 //! connectionString = "file:./dev.db"
 //! id = "main"
 //! tablePrefix = "invect_"         # optional, default none
+//! maxConnections = 10             # pool size, default 10
+//! acquireTimeoutMillis = 10000    # wait for a free connection, default 10 s
+//! statementTimeoutMillis = 30000  # optional, default none (PostgreSQL, MySQL)
 //! ```
 //!
 //! Relative paths (`file:./dev.db`, `migrationsDir`) are relative to the
@@ -23,6 +26,7 @@
 
 use std::fmt;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use invect_schema::DialectKind;
 use serde::{Deserialize, Serialize};
@@ -86,8 +90,14 @@ impl From<DatabaseType> for DialectKind {
     }
 }
 
+/// Connections a pool keeps open at most, unless configured.
+pub const DEFAULT_MAX_CONNECTIONS: u32 = 10;
+/// How long a statement waits for a free connection, unless configured.
+pub const DEFAULT_ACQUIRE_TIMEOUT: Duration = Duration::from_secs(10);
+
 /// One database: its type, connection string and id (the id names it in
-/// every error message).
+/// every error message), and its pool: how many connections, how long to
+/// wait for one, and how long one statement may run.
 ///
 /// `Debug` shows the connection string with its password replaced by `***`.
 ///
@@ -114,6 +124,83 @@ pub struct DatabaseConfig {
     /// Put in front of every Invect table name (`invect_`, say); empty for none.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub table_prefix: String,
+    /// Most connections the pool opens (`maxConnections`); default
+    /// [`DEFAULT_MAX_CONNECTIONS`]. A SQLite `:memory:` database always has one.
+    #[serde(
+        default = "default_max_connections",
+        skip_serializing_if = "is_default_max_connections"
+    )]
+    pub max_connections: u32,
+    /// How long a statement or `begin` waits for a free connection before it
+    /// fails naming the cause (`acquireTimeoutMillis`); default [`DEFAULT_ACQUIRE_TIMEOUT`].
+    #[serde(
+        rename = "acquireTimeoutMillis",
+        default = "default_acquire_timeout",
+        skip_serializing_if = "is_default_acquire_timeout",
+        with = "millis"
+    )]
+    pub acquire_timeout: Duration,
+    /// The longest one statement may run before the server cancels it
+    /// (`statementTimeoutMillis`); default none. PostgreSQL: `statement_timeout`;
+    /// MariaDB: `max_statement_time`; MySQL 8: `max_execution_time`, which
+    /// bounds read-only `SELECT`s only. SQLite has no statement timeout.
+    #[serde(
+        rename = "statementTimeoutMillis",
+        default,
+        with = "opt_millis",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub statement_timeout: Option<Duration>,
+}
+
+fn default_max_connections() -> u32 {
+    DEFAULT_MAX_CONNECTIONS
+}
+
+fn default_acquire_timeout() -> Duration {
+    DEFAULT_ACQUIRE_TIMEOUT
+}
+
+// Defaults are left out when serializing, so a config keeps the TypeScript shape.
+fn is_default_max_connections(n: &u32) -> bool {
+    *n == DEFAULT_MAX_CONNECTIONS
+}
+
+fn is_default_acquire_timeout(d: &Duration) -> bool {
+    *d == DEFAULT_ACQUIRE_TIMEOUT
+}
+
+/// A [`Duration`] as whole milliseconds.
+mod millis {
+    use std::time::Duration;
+
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_u64(u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Duration, D::Error> {
+        u64::deserialize(d).map(Duration::from_millis)
+    }
+}
+
+/// An optional [`Duration`] as whole milliseconds.
+mod opt_millis {
+    use std::time::Duration;
+
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(d: &Option<Duration>, s: S) -> Result<S::Ok, S::Error> {
+        match d {
+            Some(d) => super::millis::serialize(d, s),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Duration>, D::Error> {
+        Option::<u64>::deserialize(d).map(|ms| ms.map(Duration::from_millis))
+    }
 }
 
 impl DatabaseConfig {
@@ -128,12 +215,37 @@ impl DatabaseConfig {
             connection_string: connection_string.into(),
             id: id.into(),
             table_prefix: String::new(),
+            max_connections: DEFAULT_MAX_CONNECTIONS,
+            acquire_timeout: DEFAULT_ACQUIRE_TIMEOUT,
+            statement_timeout: None,
         }
     }
 
     /// This config with `prefix` in front of every Invect table name.
     pub fn with_table_prefix(mut self, prefix: impl Into<String>) -> DatabaseConfig {
         self.table_prefix = prefix.into();
+        self
+    }
+
+    /// This config with a pool of at most `n` connections.
+    pub fn with_max_connections(mut self, n: u32) -> DatabaseConfig {
+        self.max_connections = n;
+        self
+    }
+
+    /// This config waiting at most `timeout` for a free connection.
+    pub fn with_acquire_timeout(mut self, timeout: Duration) -> DatabaseConfig {
+        self.acquire_timeout = timeout;
+        self
+    }
+
+    /// This config with every statement cancelled by the server after
+    /// `timeout` (`None`: no limit); see [`statement_timeout`](Self::statement_timeout).
+    pub fn with_statement_timeout(
+        mut self,
+        timeout: impl Into<Option<Duration>>,
+    ) -> DatabaseConfig {
+        self.statement_timeout = timeout.into();
         self
     }
 
@@ -149,7 +261,7 @@ impl DatabaseConfig {
         Ok(config)
     }
 
-    /// Checks what serde cannot: a usable id and table prefix.
+    /// Checks what serde cannot: a usable id, table prefix and pool.
     pub fn validate(&self) -> Result<()> {
         let bad = |message: String| Error::Config {
             id: shown_id(&self.id),
@@ -177,7 +289,32 @@ impl DatabaseConfig {
                 shown(p)
             )));
         }
-        Ok(())
+        self.validate_pool().map_err(bad)
+    }
+
+    /// A pool of at least one connection, timeouts of at least 1 ms, and a
+    /// statement timeout every server can take (PostgreSQL's is a 32-bit count of ms).
+    fn validate_pool(&self) -> std::result::Result<(), String> {
+        if self.max_connections == 0 {
+            return Err(
+                "`maxConnections` is 0; a pool needs at least 1 connection (default 10)".into(),
+            );
+        }
+        if self.acquire_timeout < Duration::from_millis(1) {
+            return Err("`acquireTimeoutMillis` is 0; give the time a statement may wait for a free connection, e.g. 10000 (the default)".into());
+        }
+        match self.statement_timeout {
+            Some(t) if t < Duration::from_millis(1) => Err(
+                "`statementTimeoutMillis` is 0; leave it out for no limit, or give e.g. 30000"
+                    .into(),
+            ),
+            Some(t) if t.as_millis() > i32::MAX as u128 => Err(format!(
+                "`statementTimeoutMillis` is {} ms, more than PostgreSQL accepts ({} ms, about 24 days); leave it out for no limit",
+                t.as_millis(),
+                i32::MAX
+            )),
+            _ => Ok(()),
+        }
     }
 }
 
@@ -199,6 +336,9 @@ impl fmt::Debug for DatabaseConfig {
             )
             .field("id", &self.id)
             .field("table_prefix", &self.table_prefix)
+            .field("max_connections", &self.max_connections)
+            .field("acquire_timeout", &self.acquire_timeout)
+            .field("statement_timeout", &self.statement_timeout)
             .finish()
     }
 }
@@ -228,6 +368,9 @@ pub enum SchemaVerification {
 /// connectionString = "file:./dev.db"
 /// id = "main"
 /// tablePrefix = "invect_"         # optional, default none
+/// maxConnections = 10             # pool size, default 10
+/// acquireTimeoutMillis = 10000    # wait for a free connection, default 10 s
+/// statementTimeoutMillis = 30000  # optional, default none
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]

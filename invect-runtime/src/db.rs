@@ -8,7 +8,7 @@ use sqlx::postgres::PgPool;
 use sqlx::sqlite::SqlitePool;
 
 use crate::config::DatabaseConfig;
-use crate::driver::{Conn, Pool, TxConn, TxConnection, connect_pool, driver};
+use crate::driver::{Conn, Endpoint, Pool, TxConn, TxConnection, Within, connect_pool, driver};
 use crate::error::Result;
 use crate::table::Table;
 use crate::tables::Tables;
@@ -19,6 +19,8 @@ pub struct Db {
     pub(crate) pool: Pool,
     /// The table prefix and the tables resolved under it.
     pub(crate) tables: Arc<Tables>,
+    /// What the pool connects to, for errors at run time.
+    pub(crate) endpoint: Arc<Endpoint>,
 }
 
 /// An open transaction; every query method accepts `&mut Tx`. Dropped
@@ -27,6 +29,7 @@ pub struct Db {
 pub struct Tx {
     pub(crate) conn: TxConn,
     pub(crate) tables: Arc<Tables>,
+    pub(crate) endpoint: Arc<Endpoint>,
 }
 
 impl Db {
@@ -42,17 +45,28 @@ impl Db {
     /// SQLite opens in WAL mode with foreign keys on and a 10 s busy timeout;
     /// a missing file and its folder are created. `:memory:` is one database
     /// on a single connection. PostgreSQL and MySQL get 10 s to connect; MySQL
-    /// sessions use UTC and strict SQL mode. Every failure is an
+    /// sessions use UTC and strict SQL mode. TLS follows the URL's `sslmode`
+    /// (PostgreSQL) or `ssl-mode` (MySQL). The pool has the config's size,
+    /// acquire timeout and statement timeout. Every failure is an
     /// [`Error::Connect`](crate::Error::Connect) that names `config.id`, says
-    /// what to do, and never shows the password.
+    /// what to do, and never shows the password; later, a statement that
+    /// gets no connection or loses it fails with
+    /// [`Error::Unavailable`](crate::Error::Unavailable), in the same words.
     pub async fn connect_config(config: &DatabaseConfig) -> Result<Db> {
-        let pool = connect_pool(config).await?;
-        Ok(Db::from_pool(pool).with_table_prefix(config.table_prefix.clone()))
+        let (pool, endpoint) = connect_pool(config).await?;
+        Ok(Db {
+            pool,
+            tables: Arc::new(Tables::new("")),
+            endpoint: Arc::new(endpoint),
+        }
+        .with_table_prefix(config.table_prefix.clone()))
     }
 
-    /// Wraps a pool made elsewhere (the application's own, say).
+    /// Wraps a pool made elsewhere (the application's own, say). Errors at
+    /// run time then say "database" without an id or URL.
     pub fn from_pool(pool: Pool) -> Db {
         Db {
+            endpoint: Arc::new(Endpoint::of_pool(&pool)),
             pool,
             tables: Arc::new(Tables::new("")),
         }
@@ -98,8 +112,9 @@ impl Db {
 
     async fn begin_with(&self, begin: &'static str) -> Result<Tx> {
         Ok(Tx {
-            conn: self.pool.begin(begin).await?,
+            conn: self.endpoint.begin(&self.pool, begin).await?,
             tables: self.tables.clone(),
+            endpoint: self.endpoint.clone(),
         })
     }
 
@@ -111,7 +126,7 @@ impl Db {
 
     /// Takes one connection from the pool.
     pub(crate) async fn acquire(&self) -> Result<Conn> {
-        self.pool.acquire().await
+        self.endpoint.acquire(&self.pool).await
     }
 
     /// Closes every connection of the pool.
@@ -148,12 +163,16 @@ impl Tx {
 
     /// Makes every change of the transaction permanent.
     pub async fn commit(self) -> Result<()> {
-        self.conn.commit().await
+        let kind = self.kind();
+        (self.conn.commit().await)
+            .map_err(|e| self.endpoint.statement_error(kind, e, Within::Commit))
     }
 
     /// Discards every change of the transaction.
     pub async fn rollback(self) -> Result<()> {
-        self.conn.rollback().await
+        let kind = self.kind();
+        (self.conn.rollback().await)
+            .map_err(|e| self.endpoint.statement_error(kind, e, Within::Transaction))
     }
 }
 

@@ -55,6 +55,17 @@ pub enum Error {
         problem: ConnectProblem,
         message: String,
     },
+    /// A database that was opened could not serve a statement: no connection
+    /// came free within the acquire timeout, or the connection broke off.
+    /// `problem` says why (for an outage, the cause of the last connection
+    /// attempt), `message` says it in words (password redacted) and what to
+    /// do; `id` is `None` for a [`Db`](crate::Db) made with `Db::from_pool`.
+    #[error("database{}: {message}", id.as_ref().map(|i| format!(" `{i}`")).unwrap_or_default())]
+    Unavailable {
+        id: Option<String>,
+        problem: ConnectProblem,
+        message: String,
+    },
     /// A configuration file (or string) cannot be read or parsed.
     #[error("config file `{file}`{}: {message}", position(.line, .column))]
     ConfigFile {
@@ -235,12 +246,21 @@ pub enum ConnectProblem {
     Timeout,
     /// The server refused the login: wrong user or password, or no access.
     LoginRefused,
-    /// The database named in the connection string does not exist.
+    /// The database named in the connection string does not exist, or (MySQL)
+    /// the connection string names none.
     MissingDatabase,
     /// The SQLite file or its folder cannot be created, opened or written.
     SqlitePath,
-    /// TLS with the server failed.
+    /// TLS with the server failed: no TLS on the server, a certificate the
+    /// CA file does not verify, an unreadable CA file; or a MySQL 8 login
+    /// that needs TLS (or the `mysql-rsa` feature).
     Tls,
+    /// At run time: every connection of the pool stayed in use for the whole
+    /// acquire timeout, while the server was reachable.
+    PoolExhausted,
+    /// At run time: the connection broke off in the middle of a statement or
+    /// transaction (the server stopped or the network failed).
+    ConnectionLost,
     /// Anything else the driver reported.
     Other,
 }

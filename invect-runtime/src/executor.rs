@@ -61,13 +61,17 @@ macro_rules! refuse_oversized {
     ($s:ident, $conn:expr, $sql:expr, $args:expr) => {
         let bytes = $args.bytes() + $sql.as_str().len();
         if bytes > LARGE_STATEMENT {
-            let kind = $conn.kind();
+            let kind = Executor::kind(&*$s);
             let limit = match ($s.tables.packet_limit(), driver(kind).packet_limit_query()) {
                 (Some(limit), _) => Some(limit),
                 (None, Some(query)) => {
-                    let read =
-                        $conn.fetch_optional(query.into(), Args::new(kind), |r| r.get::<i64>(0));
-                    let limit = read.await?.unwrap_or(i64::MAX);
+                    let endpoint = &$s.endpoint;
+                    let read = $conn
+                        .fetch_optional(endpoint, query.into(), Args::new(kind), |r| {
+                            r.get::<i64>(0)
+                        })
+                        .await?;
+                    let limit = read.unwrap_or(i64::MAX);
                     $s.tables.set_packet_limit(limit);
                     Some(limit)
                 }
@@ -81,13 +85,13 @@ macro_rules! refuse_oversized {
 }
 
 /// Implements [`Executor`] for `&Db` or `&mut Tx`, `$conn` reaching the
-/// pool or transaction connection the driver runs statements on.
+/// pooled or transaction connection the driver runs statements on (`&Db`
+/// takes one from the pool per statement, failures in words).
 macro_rules! impl_executor {
-    ($ty:ty, |$s:ident| $conn:expr, $db:expr) => {
+    ($ty:ty, $base:ident, |$s:ident| $conn:expr, $db:expr) => {
         impl Executor for $ty {
             fn kind(&self) -> DialectKind {
-                let $s = self;
-                $conn.kind()
+                $base::kind(self)
             }
 
             #[allow(unused_variables)]
@@ -103,7 +107,7 @@ macro_rules! impl_executor {
             async fn execute(&mut self, sql: Sql, args: Args) -> Result<u64> {
                 let $s = self;
                 refuse_oversized!($s, $conn, sql, args);
-                $conn.execute(sql, args).await
+                $conn.run(&$s.endpoint, sql, args).await
             }
 
             async fn fetch_all<T, F>(&mut self, sql: Sql, args: Args, decode: F) -> Result<Vec<T>>
@@ -113,7 +117,7 @@ macro_rules! impl_executor {
             {
                 let $s = self;
                 refuse_oversized!($s, $conn, sql, args);
-                $conn.fetch_all(sql, args, decode).await
+                $conn.fetch_all(&$s.endpoint, sql, args, decode).await
             }
 
             async fn fetch_optional<T, F>(
@@ -128,11 +132,11 @@ macro_rules! impl_executor {
             {
                 let $s = self;
                 refuse_oversized!($s, $conn, sql, args);
-                $conn.fetch_optional(sql, args, decode).await
+                $conn.fetch_optional(&$s.endpoint, sql, args, decode).await
             }
         }
     };
 }
 
-impl_executor!(&Db, |s| s.pool, Some(*s));
-impl_executor!(&mut Tx, |s| s.conn, None);
+impl_executor!(&Db, Db, |s| s.acquire().await?, Some(*s));
+impl_executor!(&mut Tx, Tx, |s| s.conn, None);

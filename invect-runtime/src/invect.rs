@@ -1,6 +1,8 @@
 //! `Invect`: the configured runtime — one database, the merged schema of the
 //! core tables and every plugin, and the startup check.
 
+use std::time::Duration;
+
 use invect_schema::Schema;
 
 use crate::config::{DatabaseConfig, SchemaVerification};
@@ -45,6 +47,7 @@ pub struct Invect {
 pub struct InvectBuilder {
     config: DatabaseConfig,
     prefix: Option<String>,
+    pool: PoolOverrides,
     verification: SchemaVerification,
     plugins: Vec<Plugin>,
     #[cfg(feature = "credentials")]
@@ -56,10 +59,33 @@ impl Default for InvectBuilder {
         InvectBuilder {
             config: DatabaseConfig::new(crate::DatabaseType::Sqlite, DEFAULT_DATABASE_URL, "main"),
             prefix: None,
+            pool: PoolOverrides::default(),
             verification: SchemaVerification::Off,
             plugins: Vec::new(),
             #[cfg(feature = "credentials")]
             keys: GivenKeys::default(),
+        }
+    }
+}
+
+/// Pool settings given to the builder, over the config's.
+#[derive(Debug, Clone, Default)]
+struct PoolOverrides {
+    max_connections: Option<u32>,
+    acquire_timeout: Option<Duration>,
+    statement_timeout: Option<Option<Duration>>,
+}
+
+impl PoolOverrides {
+    fn apply(self, config: &mut DatabaseConfig) {
+        if let Some(n) = self.max_connections {
+            config.max_connections = n;
+        }
+        if let Some(t) = self.acquire_timeout {
+            config.acquire_timeout = t;
+        }
+        if let Some(t) = self.statement_timeout {
+            config.statement_timeout = t;
         }
     }
 }
@@ -140,6 +166,28 @@ impl InvectBuilder {
         self
     }
 
+    /// The most connections the pool opens (default 10). Overrides the
+    /// config's `maxConnections`.
+    pub fn max_connections(mut self, n: u32) -> Self {
+        self.pool.max_connections = Some(n);
+        self
+    }
+
+    /// How long a statement waits for a free connection before failing
+    /// with the cause (default 10 s). Overrides the config's `acquireTimeoutMillis`.
+    pub fn acquire_timeout(mut self, timeout: Duration) -> Self {
+        self.pool.acquire_timeout = Some(timeout);
+        self
+    }
+
+    /// The longest a statement may run before the server cancels it (`None`
+    /// for no limit, the default); see [`DatabaseConfig::statement_timeout`].
+    /// Overrides the config's `statementTimeoutMillis`.
+    pub fn statement_timeout(mut self, timeout: impl Into<Option<Duration>>) -> Self {
+        self.pool.statement_timeout = Some(timeout.into());
+        self
+    }
+
     /// Adds a plugin's tables and extensions.
     pub fn plugin(mut self, plugin: Plugin) -> Self {
         self.plugins.push(plugin);
@@ -173,6 +221,7 @@ impl InvectBuilder {
         if let Some(prefix) = self.prefix {
             config.table_prefix = prefix;
         }
+        self.pool.apply(&mut config);
         config.validate()?;
         let schema = merged_schema(&self.plugins, &config.table_prefix)?;
         let db = Db::connect_config(&config).await?;

@@ -23,9 +23,11 @@ mod any;
 pub mod catalog;
 pub mod credential_writers;
 pub mod plugin;
+mod proxy;
 mod rows;
 
 pub use any::{AnyTestDb, raw};
+pub use proxy::Proxy;
 pub use rows::new_flow_run;
 
 use std::hash::{BuildHasher, Hasher, RandomState};

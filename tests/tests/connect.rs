@@ -338,11 +338,16 @@ async fn missing_database_is_named() {
     let got = fails(config(DatabaseType::Postgresql, &pg)).await;
     assert_problem(&got, ConnectProblem::MissingDatabase, "does not exist");
     assert!(got.1.contains("`invect_no_such_db`"), "{}", got.1);
+    // Quoted as the dialect quotes names, so the hint runs as written.
+    let hint = "CREATE DATABASE \"invect_no_such_db\"";
+    assert!(got.1.contains(hint), "{}", got.1);
 
     let my = url_with_database(&mysql_url(), "invect_no_such_db");
     let got = fails(config(DatabaseType::Mysql, &my)).await;
     assert_problem(&got, ConnectProblem::MissingDatabase, "does not exist");
     assert!(got.1.contains("`invect_no_such_db`"), "{}", got.1);
+    let hint = "CREATE DATABASE `invect_no_such_db`";
+    assert!(got.1.contains(hint), "{}", got.1);
 }
 
 #[tokio::test]

@@ -1,9 +1,15 @@
 //! Opening a pool for a [`DatabaseConfig`]: its connection string read once,
 //! checked against the configured type, then opened by the dialect's file
 //! within bounded time; every failure an [`Error::Connect`](crate::Error::Connect)
-//! in words (see `failure.rs`).
+//! in words (see `failure.rs`). The pool comes with its [`Endpoint`], which
+//! words the failures at run time.
 
-use super::failure::Ctx;
+use std::sync::Arc;
+
+use sqlx::{ConnectOptions, Connection};
+
+use super::endpoint::{Endpoint, Probe};
+use super::failure::{Ctx, Server};
 use super::pool::Pool;
 use super::url::{Location, Target};
 use super::{mysql, postgres, sqlite};
@@ -12,8 +18,14 @@ use crate::error::{ConnectProblem, Result};
 
 pub use super::failure::CONNECT_TIMEOUT;
 
+/// What a server pool connects to, for its [`Endpoint`].
+pub(super) struct Remote {
+    pub server: Server,
+    pub probe: Probe,
+}
+
 /// Opens a pool for `config`.
-pub(crate) async fn connect_pool(config: &DatabaseConfig) -> Result<Pool> {
+pub(crate) async fn connect_pool(config: &DatabaseConfig) -> Result<(Pool, Endpoint)> {
     let ctx = Ctx::new(&config.id, &config.connection_string);
     config.validate()?;
     let target = Target::parse(&ctx, config.connection_string.trim())?;
@@ -31,12 +43,52 @@ pub(crate) async fn connect_pool(config: &DatabaseConfig) -> Result<Pool> {
             ),
         ));
     }
-    match target.location {
-        Location::Memory { query } => sqlite::connect_sqlite_memory(&ctx, query).await,
-        Location::File { path, query } => sqlite::connect_sqlite_file(&ctx, path, query).await,
+    let (pool, remote) = match target.location {
+        Location::Memory { query } => (
+            sqlite::connect_sqlite_memory(&ctx, config, query).await?,
+            None,
+        ),
+        Location::File { path, query } => (
+            sqlite::connect_sqlite_file(&ctx, config, path, query).await?,
+            None,
+        ),
         Location::Server { url } if found == crate::config::DatabaseType::Postgresql => {
-            postgres::connect_postgres(&ctx, url).await
+            let (pool, remote) = postgres::connect_postgres(&ctx, config, url).await?;
+            (pool, Some(remote))
         }
-        Location::Server { url } => mysql::connect_mysql(&ctx, url).await,
+        Location::Server { url } => {
+            let (pool, remote) = mysql::connect_mysql(&ctx, config, url).await?;
+            (pool, Some(remote))
+        }
+    };
+    let (server, probe) = remote.map(|r| (r.server, r.probe)).unzip();
+    Ok((pool, Endpoint::new(ctx, config, server, probe)))
+}
+
+/// A direct connection attempt with `opts`, closed at once.
+pub(super) fn probe_with<O>(opts: O) -> Probe
+where
+    O: ConnectOptions,
+    O::Connection: Sized,
+{
+    Arc::new(move || {
+        let opts = opts.clone();
+        Box::pin(async move { opts.connect().await?.close().await })
+    })
+}
+
+/// Runs `session` (the statements every new connection starts with) on `conn`.
+pub(super) async fn run_session<DB: sqlx::Database>(
+    conn: &mut DB::Connection,
+    session: &[String],
+) -> std::result::Result<(), sqlx::Error>
+where
+    for<'c> &'c mut DB::Connection: sqlx::Executor<'c, Database = DB>,
+{
+    for sql in session {
+        sqlx::raw_sql(sqlx::AssertSqlSafe(sql.clone()))
+            .execute(&mut *conn)
+            .await?;
     }
+    Ok(())
 }

@@ -1,6 +1,7 @@
 //! Statements on sqlx's per-dialect types: bound arguments, result rows, and
-//! the mechanical dispatch of one statement to the pool or transaction of the
-//! dialect at hand. No behaviour differs here; that is the [`Driver`](super::Driver)'s.
+//! the mechanical dispatch of one statement to the pooled connection or
+//! transaction of the dialect at hand, its failure worded by the
+//! [`Endpoint`]. No behaviour differs here; that is the [`Driver`](super::Driver)'s.
 
 use std::sync::Arc;
 
@@ -11,8 +12,9 @@ use sqlx::postgres::{PgArguments, PgRow};
 use sqlx::sqlite::{SqliteArguments, SqliteRow};
 use sqlx::{AssertSqlSafe, SqlSafeStr, SqlStr};
 
+use super::conn::Conn;
+use super::endpoint::{Endpoint, Within};
 use super::pool::{Pool, TxConn};
-use super::statement_error;
 use crate::error::{Error, Result};
 use crate::value::{BindResult, Value};
 
@@ -169,18 +171,24 @@ macro_rules! dispatch {
     };
 }
 
-/// `execute`, `fetch_all` and `fetch_optional` on a [`Pool`] or a [`TxConn`].
+/// `run`, `fetch_all` and `fetch_optional` on a pooled [`Conn`] or a
+/// [`TxConn`], `$within` saying which for the failures' words.
 macro_rules! impl_statements {
-    ($ty:ty, $recv:ty, $enum:ident, |$x:ident| $exec:expr) => {
+    ($ty:ty, $recv:ty, $enum:ident, $within:expr, |$x:ident| $exec:expr) => {
         impl $ty {
             /// Runs a statement and returns the number of rows it affected.
-            pub(crate) async fn execute(self: $recv, sql: Sql, args: Args) -> Result<u64> {
+            pub(crate) async fn run(
+                self: $recv,
+                ep: &Endpoint,
+                sql: Sql,
+                args: Args,
+            ) -> Result<u64> {
                 let kind = self.kind();
                 dispatch!(self, args, $enum, |$x| $exec, |c, a, _row| {
                     Ok(sqlx::query_with(sql.0, a)
                         .execute(c)
                         .await
-                        .map_err(|e| statement_error(kind, e))?
+                        .map_err(|e| ep.statement_error(kind, e, $within))?
                         .rows_affected())
                 })
             }
@@ -188,6 +196,7 @@ macro_rules! impl_statements {
             /// Runs a query and decodes every row with `decode`.
             pub(crate) async fn fetch_all<T, F>(
                 self: $recv,
+                ep: &Endpoint,
                 sql: Sql,
                 args: Args,
                 decode: F,
@@ -202,13 +211,14 @@ macro_rules! impl_statements {
                         .try_map(|r| decode(row!(&r)))
                         .fetch_all(c)
                         .await
-                        .map_err(|e| statement_error(kind, e))
+                        .map_err(|e| ep.statement_error(kind, e, $within))
                 })
             }
 
             /// Runs a query and decodes the first row, if any.
             pub(crate) async fn fetch_optional<T, F>(
                 self: $recv,
+                ep: &Endpoint,
                 sql: Sql,
                 args: Args,
                 decode: F,
@@ -223,15 +233,15 @@ macro_rules! impl_statements {
                         .try_map(|r| decode(row!(&r)))
                         .fetch_optional(c)
                         .await
-                        .map_err(|e| statement_error(kind, e))
+                        .map_err(|e| ep.statement_error(kind, e, $within))
                 })
             }
         }
     };
 }
 
-impl_statements!(Pool, &Self, Pool, |p| p);
-impl_statements!(TxConn, &mut Self, TxConn, |t| &mut **t);
+impl_statements!(Conn, &mut Self, Conn, Within::Pool, |c| &mut **c);
+impl_statements!(TxConn, &mut Self, TxConn, Within::Transaction, |t| &mut **t);
 
 impl Pool {
     /// Runs a query and yields its rows as the database sends them.

@@ -27,6 +27,11 @@ impl Ctx {
         }
     }
 
+    /// The database id, as messages show it.
+    pub(crate) fn id(&self) -> &str {
+        &self.id
+    }
+
     pub(crate) fn fail(&self, problem: ConnectProblem, message: impl Into<String>) -> Error {
         Error::Connect {
             id: self.id.clone(),
@@ -72,6 +77,7 @@ pub(crate) fn driver_detail(e: &sqlx::Error) -> String {
 }
 
 /// Where a server is, and as whom we log in, for messages.
+#[derive(Debug, Clone)]
 pub(crate) struct Server {
     pub r#type: DatabaseType,
     pub address: String,
@@ -113,10 +119,25 @@ pub(crate) fn server_error(ctx: &Ctx, server: &Server, e: sqlx::Error) -> Error 
                 CONNECT_TIMEOUT.as_secs()
             ),
         ),
+        sqlx::Error::Io(io) if tls_failure(io).is_some() => (
+            Tls,
+            format!(
+                "TLS with {at} failed ({detail}); {}",
+                tls_advice(server.r#type, tls_failure(io), url)
+            ),
+        ),
         sqlx::Error::Io(_) => (
             Unreachable,
             format!(
                 "cannot reach {at} ({detail}); check the host and port in `{url}` and that the server is running"
+            ),
+        ),
+        // Something answers there, but not in the server's protocol (a web
+        // server or a proxy on that port, say).
+        sqlx::Error::Protocol(_) => (
+            Unreachable,
+            format!(
+                "cannot connect to {at}: what answers there does not speak the {label} protocol ({detail}); check the host and port in `{url}`"
             ),
         ),
         sqlx::Error::PoolTimedOut => (
@@ -132,6 +153,13 @@ pub(crate) fn server_error(ctx: &Ctx, server: &Server, e: sqlx::Error) -> Error 
                 "TLS with {at} failed ({detail}); check the server's certificate and the sslmode / ssl-mode of `{url}`"
             ),
         ),
+        sqlx::Error::Configuration(c) if c.to_string().contains("RSA auth backend disabled") => (
+            Tls,
+            format!(
+                "{at} wants the password of user `{}` encrypted with RSA (MySQL 8's caching_sha2_password without TLS), which this build leaves out; connect with TLS (drop ssl-mode=DISABLED from `{url}`, or turn TLS on on the server), or build invect-runtime with its `mysql-rsa` feature",
+                shown(&server.user)
+            ),
+        ),
         sqlx::Error::Configuration(_) => return ctx.malformed(server.r#type, &e),
         sqlx::Error::Database(db) => {
             match driver(server.r#type.dialect()).connect_problem(db.as_ref()) {
@@ -143,11 +171,14 @@ pub(crate) fn server_error(ctx: &Ctx, server: &Server, e: sqlx::Error) -> Error 
                     ),
                 ),
                 Some(MissingDatabase) => {
-                    let name = shown(server.database.as_deref().unwrap_or("?"));
+                    let name = server.database.as_deref().unwrap_or("?");
+                    let quoted = server.r#type.dialect().dialect().quote(name);
                     (
                         MissingDatabase,
                         format!(
-                            "database `{name}` does not exist on {at}; create it (CREATE DATABASE {name}) or fix the database name in `{url}`"
+                            "database `{}` does not exist on {at}; create it (CREATE DATABASE {}) or fix the database name in `{url}`",
+                            shown(name),
+                            shown(&quoted)
                         ),
                     )
                 }
@@ -163,4 +194,32 @@ pub(crate) fn server_error(ctx: &Ctx, server: &Server, e: sqlx::Error) -> Error 
         ),
     };
     ctx.fail(problem, message)
+}
+
+/// The rustls error inside an I/O error: sqlx reports a failed TLS
+/// handshake (an unknown CA, a certificate for another host) as I/O.
+fn tls_failure(io: &std::io::Error) -> Option<&rustls::Error> {
+    io.get_ref()?.downcast_ref::<rustls::Error>()
+}
+
+/// What to do about a failed TLS handshake, in the URL parameters of `kind`.
+fn tls_advice(kind: DatabaseType, e: Option<&rustls::Error>, url: &str) -> String {
+    use rustls::CertificateError::{NotValidForName, NotValidForNameContext, UnknownIssuer};
+    let (ca, verify_ca) = match kind {
+        DatabaseType::Mysql => ("ssl-ca", "ssl-mode=VERIFY_CA"),
+        _ => ("sslrootcert", "sslmode=verify-ca"),
+    };
+    match e {
+        Some(rustls::Error::InvalidCertificate(UnknownIssuer)) => format!(
+            "the server's certificate is not signed by the CA file of `{ca}=` nor by a public CA; point `{ca}=` in `{url}` at the CA that signed it"
+        ),
+        Some(rustls::Error::InvalidCertificate(
+            NotValidForName | NotValidForNameContext { .. },
+        )) => format!(
+            "the server's certificate is not issued for the host in `{url}`; connect with a host name it is issued for, or use {verify_ca} to check the CA only"
+        ),
+        _ => format!(
+            "check the server's certificate, the CA file of `{ca}=` and the TLS mode in `{url}`"
+        ),
+    }
 }

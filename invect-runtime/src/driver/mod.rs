@@ -12,10 +12,13 @@
 //!   from the driver's SQL.
 //! - `url.rs` reads a connection string once into a [`Target`]; `connect.rs`
 //!   opens a pool for it with failures in words, the per-dialect files do
-//!   the dialect's part.
+//!   the dialect's part (TLS files checked by `tls.rs`).
+//! - `endpoint.rs` keeps what a pool connects to (id, server, settings), so
+//!   that errors at run time name the database and the cause too.
 
 mod conn;
 mod connect;
+mod endpoint;
 mod exec;
 mod failure;
 mod lock;
@@ -23,8 +26,11 @@ mod mysql;
 mod pool;
 mod postgres;
 mod sqlite;
+mod tls;
 mod url;
 mod violation;
+
+use std::time::Duration;
 
 use invect_schema::DialectKind;
 use sqlx::error::DatabaseError;
@@ -34,6 +40,7 @@ use crate::error::ConnectProblem;
 pub(crate) use conn::Conn;
 pub use connect::CONNECT_TIMEOUT;
 pub(crate) use connect::connect_pool;
+pub(crate) use endpoint::{Endpoint, Within};
 pub use exec::{Args, RowRef, Sql};
 pub(crate) use lock::SessionLock;
 pub use pool::Pool;
@@ -99,6 +106,20 @@ pub(crate) trait Driver: Sync {
     /// A refused login or a missing database, told by the server's error
     /// code (SQLite has neither).
     fn connect_problem(&self, _db: &dyn DatabaseError) -> Option<ConnectProblem> {
+        None
+    }
+
+    /// Whether the server's error says it is ending the connection (an
+    /// administrator's shutdown, a crash): the statement broke off like a
+    /// lost connection.
+    fn connection_lost(&self, _db: &dyn DatabaseError) -> bool {
+        false
+    }
+
+    /// The session statement that has the server cancel any statement that
+    /// runs longer than `timeout`, for a server whose `SELECT VERSION()` is
+    /// `version`; `None` where the dialect has no such limit (SQLite).
+    fn statement_timeout_sql(&self, _timeout: Duration, _version: &str) -> Option<String> {
         None
     }
 

@@ -2,19 +2,22 @@
 //! pool (UTC sessions in strict SQL mode).
 
 use std::str::FromStr;
+use std::sync::Arc;
+use std::time::Duration;
 
 use invect_schema::meta::MIGRATIONS_TABLE;
 use sqlx::error::DatabaseError;
-use sqlx::mysql::{MySqlConnectOptions, MySqlDatabaseError};
+use sqlx::mysql::{MySqlConnectOptions, MySqlConnection, MySqlDatabaseError};
 use sqlx::{ConnectOptions, Connection, MySql};
 
+use super::connect::{Remote, probe_with, run_session};
 use super::failure::{Ctx, Server, probe, server_error};
 use super::lock::LOCK_WAIT_SECS;
 use super::pool::{Pool, pool_options};
 use super::violation::{Place, between, names};
-use super::{Driver, Kept, SessionLock};
-use crate::config::DatabaseType;
-use crate::error::{ConnectProblem, Result, dirty_advice};
+use super::{Driver, Kept, SessionLock, tls};
+use crate::config::{DatabaseConfig, DatabaseType};
+use crate::error::{ConnectProblem, Error, Result, dirty_advice};
 
 /// The `GET_LOCK` name of the current database, shared by push and migrate
 /// (`invect_` and the MD5 of the database name: 39 characters, under
@@ -59,6 +62,26 @@ impl Driver for Mysql {
             1049 => Some(ConnectProblem::MissingDatabase),
             _ => None,
         }
+    }
+
+    /// Server shutdown in progress (1053), connection killed (MariaDB's 1927).
+    fn connection_lost(&self, db: &dyn DatabaseError) -> bool {
+        db.try_downcast_ref::<MySqlDatabaseError>()
+            .is_some_and(|e| matches!(e.number(), 1053 | 1927))
+    }
+
+    /// MariaDB: `max_statement_time`, in seconds, for every statement.
+    /// MySQL 8: `max_execution_time`, in milliseconds, which bounds read-only
+    /// `SELECT`s only (MySQL has no limit for other statements).
+    fn statement_timeout_sql(&self, timeout: Duration, version: &str) -> Option<String> {
+        Some(if version.contains("MariaDB") {
+            format!(
+                "SET SESSION max_statement_time = {:.3}",
+                timeout.as_secs_f64()
+            )
+        } else {
+            format!("SET SESSION max_execution_time = {}", timeout.as_millis())
+        })
     }
 
     /// From the message, by error number: `for key 'k'` (MySQL 8 writes
@@ -115,7 +138,19 @@ impl Driver for Mysql {
     }
 }
 
-pub(super) async fn connect_mysql(ctx: &Ctx, source: &str) -> Result<Pool> {
+/// The MySQL parameters naming TLS files: CA, client certificate, key.
+const TLS_FILES: [&[&str]; 3] = [
+    &["ssl-ca", "sslca"],
+    &["ssl-cert", "sslcert"],
+    &["ssl-key", "sslkey"],
+];
+
+pub(super) async fn connect_mysql(
+    ctx: &Ctx,
+    config: &DatabaseConfig,
+    source: &str,
+) -> Result<(Pool, Remote)> {
+    tls::check_files(ctx, source, &TLS_FILES)?;
     let opts = MySqlConnectOptions::from_str(source)
         .map_err(|e| ctx.malformed(DatabaseType::Mysql, &e))?
         .timezone(Some("+00:00".to_string()));
@@ -128,20 +163,51 @@ pub(super) async fn connect_mysql(ctx: &Ctx, source: &str) -> Result<Pool> {
         user: opts.get_username().to_string(),
         database: opts.get_database().map(str::to_string),
     };
+    if server.database.as_deref().is_none_or(str::is_empty) {
+        return Err(no_database(ctx));
+    }
     let mut conn = probe(ctx, &server, opts.connect()).await?;
-    let strict = sqlx::Executor::execute(&mut conn, STRICT_MODE).await;
+    let session = session(&mut conn, config).await;
     let _ = conn.close().await;
-    strict.map_err(|e| server_error(ctx, &server, e))?;
-    let pool = pool_options::<MySql>()
-        .after_connect(|conn, _| {
-            Box::pin(async move {
-                // Strict mode: an oversized or invalid value is an error, never silently cut.
-                sqlx::Executor::execute(&mut *conn, STRICT_MODE).await?;
-                Ok(())
-            })
+    let session = Arc::new(session.map_err(|e| server_error(ctx, &server, e))?);
+    let pool = pool_options::<MySql>(config)
+        .after_connect(move |conn, _| {
+            let session = Arc::clone(&session);
+            Box::pin(async move { run_session::<MySql>(conn, &session).await })
         })
-        .connect_with(opts)
+        .connect_with(opts.clone())
         .await
         .map_err(|e| server_error(ctx, &server, e))?;
-    Ok(Pool::Mysql(pool))
+    let probe = probe_with(opts);
+    Ok((Pool::Mysql(pool), Remote { server, probe }))
+}
+
+/// What every connection starts with, tried on the first: strict mode (an
+/// oversized or invalid value is an error, never silently cut), and the
+/// statement timeout of this server (MariaDB and MySQL name it differently).
+async fn session(
+    conn: &mut MySqlConnection,
+    config: &DatabaseConfig,
+) -> std::result::Result<Vec<String>, sqlx::Error> {
+    let mut session = vec![STRICT_MODE.to_string()];
+    if let Some(timeout) = config.statement_timeout {
+        let version: String = sqlx::query_scalar("SELECT VERSION()")
+            .fetch_one(&mut *conn)
+            .await?;
+        session.extend(Mysql.statement_timeout_sql(timeout, &version));
+    }
+    run_session::<MySql>(conn, &session).await?;
+    Ok(session)
+}
+
+/// A MySQL connection string without a database: Invect's tables would
+/// land nowhere (`DATABASE()` is NULL), so it is refused before connecting.
+fn no_database(ctx: &Ctx) -> Error {
+    ctx.fail(
+        ConnectProblem::MissingDatabase,
+        format!(
+            "the connection string `{}` names no database; add one to its path (mysql://user:password@host:3306/invect, say), creating it first if need be (CREATE DATABASE `invect`)",
+            ctx.url
+        ),
+    )
 }

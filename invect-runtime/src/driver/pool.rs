@@ -8,6 +8,7 @@ use sqlx::sqlite::SqlitePool;
 use sqlx::{MySql, Postgres, Sqlite, Transaction};
 
 use super::conn::Conn;
+use crate::config::DatabaseConfig;
 use crate::error::Result;
 
 /// The pool of one dialect.
@@ -36,8 +37,9 @@ impl Pool {
         }
     }
 
-    /// Takes one connection from the pool.
-    pub(crate) async fn acquire(&self) -> Result<Conn> {
+    /// Takes one connection from the pool (see `Endpoint::acquire` for
+    /// the failures in words).
+    pub(crate) async fn acquire(&self) -> Result<Conn, sqlx::Error> {
         Ok(match self {
             Pool::Sqlite(p) => Conn::Sqlite(p.acquire().await?),
             Pool::Postgres(p) => Conn::Postgres(p.acquire().await?),
@@ -45,8 +47,36 @@ impl Pool {
         })
     }
 
-    /// Starts a transaction with `begin`, the driver's write or read `BEGIN`.
-    pub(crate) async fn begin(&self, begin: &'static str) -> Result<TxConn> {
+    /// The connections open now, in use or idle.
+    pub(crate) fn size(&self) -> u32 {
+        match self {
+            Pool::Sqlite(p) => p.size(),
+            Pool::Postgres(p) => p.size(),
+            Pool::Mysql(p) => p.size(),
+        }
+    }
+
+    /// The most connections the pool opens.
+    pub(crate) fn max_connections(&self) -> u32 {
+        match self {
+            Pool::Sqlite(p) => p.options().get_max_connections(),
+            Pool::Postgres(p) => p.options().get_max_connections(),
+            Pool::Mysql(p) => p.options().get_max_connections(),
+        }
+    }
+
+    /// How long taking a connection waits.
+    pub(crate) fn acquire_timeout(&self) -> std::time::Duration {
+        match self {
+            Pool::Sqlite(p) => p.options().get_acquire_timeout(),
+            Pool::Postgres(p) => p.options().get_acquire_timeout(),
+            Pool::Mysql(p) => p.options().get_acquire_timeout(),
+        }
+    }
+
+    /// Starts a transaction with `begin`, the driver's write or read `BEGIN`
+    /// (see `Endpoint::begin` for the failures in words).
+    pub(crate) async fn begin(&self, begin: &'static str) -> Result<TxConn, sqlx::Error> {
         Ok(match self {
             Pool::Sqlite(p) => TxConn::Sqlite(p.begin_with(begin).await?),
             Pool::Postgres(p) => TxConn::Postgres(p.begin_with(begin).await?),
@@ -93,7 +123,7 @@ impl TxConn {
     }
 
     /// Makes every change of the transaction permanent.
-    pub(crate) async fn commit(self) -> Result<()> {
+    pub(crate) async fn commit(self) -> Result<(), sqlx::Error> {
         match self {
             TxConn::Sqlite(t) => t.commit().await?,
             TxConn::Postgres(t) => t.commit().await?,
@@ -103,7 +133,7 @@ impl TxConn {
     }
 
     /// Discards every change of the transaction.
-    pub(crate) async fn rollback(self) -> Result<()> {
+    pub(crate) async fn rollback(self) -> Result<(), sqlx::Error> {
         match self {
             TxConn::Sqlite(t) => t.rollback().await?,
             TxConn::Postgres(t) => t.rollback().await?,
@@ -129,7 +159,12 @@ impl From<MySqlPool> for Pool {
     }
 }
 
-/// The pool settings every dialect starts from.
-pub(crate) fn pool_options<DB: sqlx::Database>() -> sqlx::pool::PoolOptions<DB> {
-    sqlx::pool::PoolOptions::new().acquire_timeout(std::time::Duration::from_secs(10))
+/// The pool settings of `config` (size and acquire timeout), which every
+/// dialect starts from.
+pub(crate) fn pool_options<DB: sqlx::Database>(
+    config: &DatabaseConfig,
+) -> sqlx::pool::PoolOptions<DB> {
+    sqlx::pool::PoolOptions::new()
+        .max_connections(config.max_connections)
+        .acquire_timeout(config.acquire_timeout)
 }

@@ -1,16 +1,20 @@
 //! PostgreSQL: what it does differently at run time, and opening a pool.
 
 use std::str::FromStr;
+use std::sync::Arc;
+use std::time::Duration;
 
 use sqlx::error::DatabaseError;
-use sqlx::postgres::{PgConnectOptions, PgDatabaseError};
+use sqlx::postgres::{PgConnectOptions, PgDatabaseError, PgSslMode};
 use sqlx::{ConnectOptions, Connection, Postgres as SqlxPostgres};
 
+use super::connect::{Remote, probe_with, run_session};
 use super::failure::{Ctx, Server, probe, server_error};
 use super::pool::{Pool, pool_options};
+use super::tls;
 use super::violation::{Place, between, names};
 use super::{Driver, Kept, SessionLock};
-use crate::config::DatabaseType;
+use crate::config::{DatabaseConfig, DatabaseType};
 use crate::error::{ConnectProblem, Result};
 
 /// The advisory lock key of the current database, shared by push
@@ -56,6 +60,17 @@ impl Driver for Postgres {
         }
     }
 
+    /// admin_shutdown, crash_shutdown, cannot_connect_now.
+    fn connection_lost(&self, db: &dyn DatabaseError) -> bool {
+        db.try_downcast_ref::<PgDatabaseError>()
+            .is_some_and(|pg| matches!(pg.code(), "57P01" | "57P02" | "57P03"))
+    }
+
+    /// `statement_timeout`, in milliseconds.
+    fn statement_timeout_sql(&self, timeout: Duration, _version: &str) -> Option<String> {
+        Some(format!("SET statement_timeout = {}", timeout.as_millis()))
+    }
+
     /// Columns from the detail (`Key (a, b)=(…) already exists.`) or the
     /// NOT NULL error's column field.
     fn violation_place(&self, db: &dyn DatabaseError) -> Place {
@@ -82,9 +97,27 @@ impl Driver for Postgres {
     }
 }
 
-pub(super) async fn connect_postgres(ctx: &Ctx, source: &str) -> Result<Pool> {
-    let opts = PgConnectOptions::from_str(source)
+/// The PostgreSQL parameters naming TLS files: CA, client certificate, key.
+const TLS_FILES: [&[&str]; 3] = [
+    &["sslrootcert", "ssl-root-cert", "ssl-ca"],
+    &["sslcert", "ssl-cert"],
+    &["sslkey", "ssl-key"],
+];
+
+pub(super) async fn connect_postgres(
+    ctx: &Ctx,
+    config: &DatabaseConfig,
+    source: &str,
+) -> Result<(Pool, Remote)> {
+    tls::check_files(ctx, source, &TLS_FILES)?;
+    let mut opts = PgConnectOptions::from_str(source)
         .map_err(|e| ctx.malformed(DatabaseType::Postgresql, &e))?;
+    // As libpq: `require` with a CA file verifies the certificate against it.
+    if matches!(opts.get_ssl_mode(), PgSslMode::Require)
+        && tls::param(source, TLS_FILES[0]).is_some()
+    {
+        opts = opts.ssl_mode(PgSslMode::VerifyCa);
+    }
     let server = Server {
         r#type: DatabaseType::Postgresql,
         address: match opts.get_socket() {
@@ -99,13 +132,26 @@ pub(super) async fn connect_postgres(ctx: &Ctx, source: &str) -> Result<Pool> {
                 .to_string(),
         ),
     };
+    let session: Vec<String> = config
+        .statement_timeout
+        .and_then(|t| Postgres.statement_timeout_sql(t, ""))
+        .into_iter()
+        .collect();
     // A direct connection first: the pool retries refused connections until
     // its timeout and then reports only the timeout, not the cause.
-    let conn = probe(ctx, &server, opts.connect()).await?;
+    let mut conn = probe(ctx, &server, opts.connect()).await?;
+    let setup = run_session::<SqlxPostgres>(&mut conn, &session).await;
     let _ = conn.close().await;
-    let pool = pool_options::<SqlxPostgres>()
-        .connect_with(opts)
+    setup.map_err(|e| server_error(ctx, &server, e))?;
+    let session = Arc::new(session);
+    let pool = pool_options::<SqlxPostgres>(config)
+        .after_connect(move |conn, _| {
+            let session = Arc::clone(&session);
+            Box::pin(async move { run_session::<SqlxPostgres>(conn, &session).await })
+        })
+        .connect_with(opts.clone())
         .await
         .map_err(|e| server_error(ctx, &server, e))?;
-    Ok(Pool::Postgres(pool))
+    let probe = probe_with(opts);
+    Ok((Pool::Postgres(pool), Remote { server, probe }))
 }

@@ -92,9 +92,13 @@ fn sqlite_base(ctx: &Ctx, memory: bool, query: Option<&str>) -> Result<SqliteCon
 /// One connection, kept open for the life of the pool: every connection to
 /// `:memory:` would otherwise be a database of its own, and the database
 /// would vanish with its last connection.
-pub(super) async fn connect_sqlite_memory(ctx: &Ctx, query: Option<&str>) -> Result<Pool> {
+pub(super) async fn connect_sqlite_memory(
+    ctx: &Ctx,
+    config: &DatabaseConfig,
+    query: Option<&str>,
+) -> Result<Pool> {
     let opts = sqlite_base(ctx, true, query)?;
-    let pool = pool_options::<SqlxSqlite>()
+    let pool = pool_options::<SqlxSqlite>(config)
         .max_connections(1)
         .min_connections(1)
         .idle_timeout(None)
@@ -107,6 +111,7 @@ pub(super) async fn connect_sqlite_memory(ctx: &Ctx, query: Option<&str>) -> Res
 
 pub(super) async fn connect_sqlite_file(
     ctx: &Ctx,
+    config: &DatabaseConfig,
     raw_path: &str,
     query: Option<&str>,
 ) -> Result<Pool> {
@@ -183,7 +188,7 @@ pub(super) async fn connect_sqlite_file(
         // database: read it as immutable (no locks, no `-shm`).
         opts = opts.immutable(true);
     }
-    let pool = connect_sqlite_retrying(opts)
+    let pool = connect_sqlite_retrying(config, opts)
         .await
         .map_err(|e| sqlite_error(ctx, &path, e))?;
     Ok(Pool::Sqlite(pool))
@@ -194,12 +199,13 @@ pub(super) async fn connect_sqlite_file(
 /// locked" at once instead of waiting (several deployers starting together).
 /// Gives up after [`SQLITE_BUSY_TIMEOUT`], like a statement would.
 async fn connect_sqlite_retrying(
+    config: &DatabaseConfig,
     opts: SqliteConnectOptions,
 ) -> std::result::Result<sqlx::SqlitePool, sqlx::Error> {
     let start = std::time::Instant::now();
     let mut pause = Duration::from_millis(20);
     loop {
-        match pool_options::<SqlxSqlite>()
+        match pool_options::<SqlxSqlite>(config)
             .connect_with(opts.clone())
             .await
         {

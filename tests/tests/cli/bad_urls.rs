@@ -115,8 +115,31 @@ fn missing_databases() {
         let url = url_with_database(&base, "invect_t_no_such_database");
         let p = url_parts(&url);
         let login = format!("{}:{}@", p.user, p.password);
-        fails_cleanly("missing database", &url, &[&login], "does not exist");
+        let outputs = fails_cleanly("missing database", &url, &[&login], "does not exist");
+        // The hint quotes the name as the dialect does.
+        let quoted = if base.starts_with("mysql") {
+            "`invect_t_no_such_database`"
+        } else {
+            "\"invect_t_no_such_database\""
+        };
+        for out in outputs {
+            out.stderr_has(&format!("CREATE DATABASE {quoted}"));
+        }
     }
+}
+
+/// A MySQL URL without a database is refused up front (`verify` used to
+/// report every table missing and exit 0).
+#[test]
+fn mysql_url_without_a_database() {
+    let p = url_parts(&mysql_url());
+    let url = format!("mysql://{}:{SECRET}@{}:{}", p.user, p.host, p.port);
+    fails_cleanly(
+        "mysql without database",
+        &url,
+        &[SECRET],
+        "names no database",
+    );
 }
 
 #[test]
