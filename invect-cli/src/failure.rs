@@ -1,6 +1,6 @@
 //! Why a command failed, in words, with what to do next.
 
-use invect_runtime::Error;
+use invect_runtime::{ConnectProblem, Error};
 
 /// A failed command: the message for stderr and, when the message does not
 /// already say it, what to do next.
@@ -36,6 +36,7 @@ fn connection_lost(e: &Error) -> bool {
         Error::Statement { source, .. } => connection_lost(source),
         Error::Database(sqlx::Error::Io(_) | sqlx::Error::Protocol(_)) => true,
         Error::Database(sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed) => true,
+        Error::Unavailable { problem, .. } => *problem == ConnectProblem::ConnectionLost,
         Error::MigrationFailed { source, .. } => {
             matches!(source, sqlx::Error::Io(_) | sqlx::Error::Protocol(_))
         }

@@ -154,12 +154,21 @@ impl Settings {
     }
 
     /// The database to open: the config file's `[database]` when its URL is
-    /// the one in use, otherwise one whose type is read from the URL.
+    /// the one in use, otherwise one whose type is read from the URL, with
+    /// the config file's pool settings (a URL from `--database-url` or
+    /// `DATABASE_URL` replaces only the connection string).
     pub fn database_config(&self) -> Result<DatabaseConfig> {
         if let (UrlSource::ConfigFile(_), Some(db)) = (&self.url_source, &self.file_database) {
             return Ok(db.clone());
         }
-        Ok(database_config_from_url(&self.url, &self.id)?.with_table_prefix(&self.table_prefix))
+        let mut config =
+            database_config_from_url(&self.url, &self.id)?.with_table_prefix(&self.table_prefix);
+        if let Some(file) = &self.file_database {
+            config.max_connections = file.max_connections;
+            config.acquire_timeout = file.acquire_timeout;
+            config.statement_timeout = file.statement_timeout;
+        }
+        Ok(config)
     }
 
     /// The migrations folder, for messages.
@@ -247,6 +256,36 @@ mod tests {
         assert_eq!(
             (s.url.as_str(), &s.url_source),
             (DEFAULT_DATABASE_URL, &UrlSource::Default)
+        );
+    }
+
+    #[test]
+    fn an_overriding_url_keeps_the_files_pool_settings() {
+        let text = "[database]\ntype = \"postgresql\"\nconnectionString = \"postgres://u:p@h/db\"\n\
+                    id = \"app\"\nmaxConnections = 3\nacquireTimeoutMillis = 1500\nstatementTimeoutMillis = 700\n";
+        let f = match InvectConfig::from_toml_str(text) {
+            Ok(c) => c,
+            Err(e) => panic!("{e}"),
+        };
+        let s = match Settings::resolve(
+            Some("mysql://a@h/x"),
+            None,
+            Some(PathBuf::from("invect.toml")),
+            Some(f),
+        ) {
+            Ok(s) => s,
+            Err(e) => panic!("{e}"),
+        };
+        let db = match s.database_config() {
+            Ok(db) => db,
+            Err(e) => panic!("{e}"),
+        };
+        assert_eq!(db.r#type, DatabaseType::Mysql);
+        assert_eq!(db.max_connections, 3);
+        assert_eq!(db.acquire_timeout, std::time::Duration::from_millis(1500));
+        assert_eq!(
+            db.statement_timeout,
+            Some(std::time::Duration::from_millis(700))
         );
     }
 
