@@ -60,3 +60,28 @@ impl SqlWriter {
 
 /// One `SET` of a column to an expression.
 pub(crate) type Assignment = (&'static ColumnDef, Ex);
+
+/// `set` and `set_expr` of a builder whose assignments are `self.$($field).+`
+/// (an `UPDATE`'s, or an upsert's update on a conflict): written once.
+macro_rules! assignment_methods {
+    ($($field:ident).+) => {
+        /// Sets column `c` to `v` (`None` for NULL on a nullable column).
+        pub fn set<C: Column<Table = T>>(mut self, _c: C, v: impl Into<C::Value>) -> Self {
+            self.$($field).+.push((C::DEF, Ex::Value(Box::new(v.into()))));
+            self
+        }
+
+        /// Sets column `c` to an expression the database computes from the
+        /// row as it is when written, so concurrent updates never lose one
+        /// another: `set_expr(node_executions::retry_count, node_executions::retry_count.add(1))`.
+        pub fn set_expr<C: Column<Table = T>>(
+            mut self,
+            _c: C,
+            e: impl Into<SetExpr<T, C::Param>>,
+        ) -> Self {
+            self.$($field).+.push((C::DEF, e.into().node));
+            self
+        }
+    };
+}
+pub(crate) use assignment_methods;

@@ -8,7 +8,7 @@ use std::marker::PhantomData;
 use invect_schema::statements::{insert_head, insert_values};
 use invect_schema::{ColumnDef, TableDef};
 
-use super::expr::Assignment;
+use super::expr::{Assignment, assignment_methods};
 use super::project::Columns;
 use super::{SqlWriter, bind_error, in_transaction, resolve};
 use crate::driver::Args;
@@ -76,24 +76,7 @@ macro_rules! conflict_methods {
             self
         }
 
-        /// On a conflict, sets column `c` to `v`.
-        pub fn set<C: Column<Table = T>>(mut self, _c: C, v: impl Into<C::Value>) -> Self {
-            self.conflict
-                .sets
-                .push((C::DEF, Ex::Value(Box::new(v.into()))));
-            self
-        }
-
-        /// On a conflict, sets column `c` to an expression over the stored
-        /// row, e.g. a counter plus one.
-        pub fn set_expr<C: Column<Table = T>>(
-            mut self,
-            _c: C,
-            e: impl Into<SetExpr<T, C::Param>>,
-        ) -> Self {
-            self.conflict.sets.push((C::DEF, e.into().node));
-            self
-        }
+        assignment_methods!(conflict.sets);
 
         /// On a conflict, leaves the stored row as it is (and returns it).
         pub fn do_nothing(mut self) -> Self {

@@ -5,7 +5,7 @@ use std::marker::PhantomData;
 use invect_schema::TableDef;
 use invect_schema::statements::insert_values;
 
-use super::expr::Assignment;
+use super::expr::{Assignment, assignment_methods};
 use super::{SqlWriter, bind_error, in_transaction, resolve};
 use crate::driver::{Args, RowRef, Sql, chunk_rows};
 use crate::error::{Error, Result};
@@ -230,23 +230,7 @@ impl<T: Table> UpdateWhere<T> {
         }
     }
 
-    /// Sets column `c` to `v` (`None` for NULL on a nullable column).
-    pub fn set<C: Column<Table = T>>(mut self, _c: C, v: impl Into<C::Value>) -> Self {
-        self.sets.push((C::DEF, Ex::Value(Box::new(v.into()))));
-        self
-    }
-
-    /// Sets column `c` to an expression the database computes from the row
-    /// as it is when written, so concurrent updates never lose one another:
-    /// `set_expr(node_executions::retry_count, node_executions::retry_count.add(1))`.
-    pub fn set_expr<C: Column<Table = T>>(
-        mut self,
-        _c: C,
-        e: impl Into<SetExpr<T, C::Param>>,
-    ) -> Self {
-        self.sets.push((C::DEF, e.into().node));
-        self
-    }
+    assignment_methods!(sets);
 
     /// Runs the update; returns the number of rows matched. With no `set`,
     /// nothing runs and 0 is returned.
