@@ -5,11 +5,12 @@
 
 use std::marker::PhantomData;
 
-use invect_schema::statements::{insert_head, insert_values};
+use invect_schema::statements::insert_values;
 use invect_schema::{ColumnDef, TableDef};
 
 use super::expr::{Assignment, assignment_methods};
 use super::project::Columns;
+use super::write::chunk_sql;
 use super::{SqlWriter, bind_error, in_transaction, resolve};
 use crate::driver::Args;
 use crate::driver::chunk_rows;
@@ -226,10 +227,8 @@ impl OnConflict {
             cols == names
         };
         let is_key = same(&def.primary_key)
-            || def
-                .effective_indexes()
-                .iter()
-                .any(|i| i.unique && same(&i.columns));
+            || def.indexes.iter().any(|i| i.unique && same(&i.columns))
+            || matches!(target.as_slice(), [c] if c.unique);
         if is_key {
             return Ok(target.clone());
         }
@@ -251,14 +250,15 @@ impl OnConflict {
         rows: usize,
     ) -> Result<SqlWriter> {
         let d = e.kind().dialect();
-        let columns = t.def.columns.len();
-        let mut w = SqlWriter::new(e, T::NAME, &insert_head(d, &t.def));
-        for i in 0..rows {
-            w.push(if i == 0 { "(" } else { ", (" });
-            w.push(&insert_values(d, t.def.columns.iter(), i * columns + 1));
-            w.push(")");
-        }
-        w.bound(rows * columns);
+        // A single row's INSERT is made once per handle (shared with
+        // insert_many's cache); a batch's only once it is a full chunk.
+        let insert = if rows == 1 || rows == chunk_rows(e.kind(), t.def.columns.len()) {
+            e.tables().chunk::<T>(rows, || chunk_sql(d, &t.def, rows))
+        } else {
+            chunk_sql(d, &t.def, rows).into()
+        };
+        let mut w = SqlWriter::new(e, T::NAME, &insert);
+        w.bound(rows * t.def.columns.len());
         let defaults;
         let sets: &[Assignment] = if self.sets.is_empty() {
             defaults = default_sets::<T>(target);

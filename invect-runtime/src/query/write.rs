@@ -127,7 +127,7 @@ async fn insert_chunks<T: Table>(
 }
 
 /// `INSERT INTO t (...) VALUES (...), (...)` for `rows` rows of `table`.
-fn chunk_sql(d: &dyn invect_schema::Dialect, table: &TableDef, rows: usize) -> String {
+pub(super) fn chunk_sql(d: &dyn invect_schema::Dialect, table: &TableDef, rows: usize) -> String {
     let mut sql = invect_schema::statements::insert_head(d, table);
     for i in 0..rows {
         sql.push_str(if i == 0 { "(" } else { ", (" });
