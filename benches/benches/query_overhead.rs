@@ -9,10 +9,10 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use invect_benches::{KINDS, close, data, hand, label, open, runtime, size};
+use invect_benches::{KINDS, close, data, hand, label, on_pool, open, runtime, size};
 use invect_runtime::core::{Flow, NewFlow, NodeExecution, node_executions};
 use invect_runtime::prelude::*;
-use invect_runtime::{Pool, schema::DialectKind};
+use invect_runtime::schema::DialectKind;
 
 /// Rows of the run the select reads from.
 fn executions() -> usize {
@@ -38,26 +38,6 @@ fn bench(c: &mut Criterion) {
     }
 }
 
-/// Runs the same step on one dialect's pool, whichever it is.
-macro_rules! on_pool {
-    ($db:expr, |$p:ident, $m:ident| $body:expr) => {
-        match $db.pool() {
-            Pool::Sqlite($p) => {
-                use hand::sqlite as $m;
-                $body
-            }
-            Pool::Postgres($p) => {
-                use hand::postgres as $m;
-                $body
-            }
-            Pool::Mysql($p) => {
-                use hand::mysql as $m;
-                $body
-            }
-        }
-    };
-}
-
 fn find(c: &mut Criterion, rt: &tokio::runtime::Runtime, db: &Db, kind: DialectKind) {
     let id = data::FLOW_ID.to_string();
     let mut g = c.benchmark_group(format!("find/{}", label(kind)));
@@ -67,7 +47,7 @@ fn find(c: &mut Criterion, rt: &tokio::runtime::Runtime, db: &Db, kind: DialectK
     });
     g.bench_function("sqlx", |b| {
         b.to_async(rt)
-            .iter(|| async { on_pool!(db, |p, m| m::find_flow(p, &id).await.expect("find")) })
+            .iter(|| async { on_pool!(hand, db, |p, m| m::find_flow(p, &id).await.expect("find")) })
     });
     g.finish();
 }
@@ -89,7 +69,7 @@ fn select(c: &mut Criterion, rt: &tokio::runtime::Runtime, db: &Db, kind: Dialec
     });
     g.bench_function("sqlx", |b| {
         b.to_async(rt).iter(|| async {
-            let rows = on_pool!(db, |p, m| m::select_executions(p, sql, run, 100)
+            let rows = on_pool!(hand, db, |p, m| m::select_executions(p, sql, run, 100)
                 .await
                 .expect("select"));
             assert_eq!(rows.len(), 100);
@@ -120,7 +100,9 @@ fn insert(c: &mut Criterion, rt: &tokio::runtime::Runtime, db: &Db, kind: Dialec
     g.bench_function("sqlx", |b| {
         b.to_async(rt).iter(|| async {
             let new = new_flow();
-            on_pool!(db, |p, m| m::insert_flow(p, &new).await.expect("insert"))
+            on_pool!(hand, db, |p, m| m::insert_flow(p, &new)
+                .await
+                .expect("insert"))
         })
     });
     g.finish();
@@ -139,7 +121,9 @@ fn update(c: &mut Criterion, rt: &tokio::runtime::Runtime, db: &Db, kind: Dialec
     });
     g.bench_function("sqlx", |b| {
         b.to_async(rt).iter(|| async {
-            let n = on_pool!(db, |p, m| m::update_flow(p, &flow).await.expect("update"));
+            let n = on_pool!(hand, db, |p, m| m::update_flow(p, &flow)
+                .await
+                .expect("update"));
             assert_eq!(n, 1)
         })
     });

@@ -4,6 +4,7 @@
 //! API is compared with. `bash scripts/bench.sh` runs everything; figures
 //! and how to reproduce each are in `benches/RESULTS.md`.
 
+pub mod ab;
 pub mod bulk;
 pub mod data;
 pub mod hand;

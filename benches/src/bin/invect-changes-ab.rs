@@ -14,10 +14,8 @@
 //!
 //! `invect-changes-ab [ROUNDS] [CALLS_PER_ROUND]`
 
-use std::future::Future;
-use std::time::Instant;
-
-use invect_benches::{KINDS, close, data, hand_changes, label, median, open, runtime};
+use invect_benches::ab::compare;
+use invect_benches::{KINDS, close, data, label, on_pool, open, runtime};
 use invect_runtime::Pool;
 use invect_runtime::core::{
     FlowRun, FlowRunStatus, FlowTrigger, NewFlowTrigger, NodeExecution, flow_runs, flow_triggers,
@@ -25,74 +23,6 @@ use invect_runtime::core::{
 };
 use invect_runtime::prelude::*;
 use invect_tests::new_flow_run;
-
-macro_rules! on_pool {
-    ($db:expr, |$p:ident, $m:ident| $body:expr) => {
-        match $db.pool() {
-            Pool::Sqlite($p) => {
-                use hand_changes::sqlite as $m;
-                $body
-            }
-            Pool::Postgres($p) => {
-                use hand_changes::postgres as $m;
-                $body
-            }
-            Pool::Mysql($p) => {
-                use hand_changes::mysql as $m;
-                $body
-            }
-        }
-    };
-}
-
-/// Per-call seconds of `calls` runs of `f`, after `setup` (untimed).
-async fn batch<S, SF, F, Fut>(calls: usize, setup: &S, f: &F) -> f64
-where
-    S: Fn() -> SF,
-    SF: Future<Output = ()>,
-    F: Fn(usize) -> Fut,
-    Fut: Future<Output = ()>,
-{
-    setup().await;
-    let start = Instant::now();
-    for i in 0..calls {
-        f(i).await;
-    }
-    start.elapsed().as_secs_f64() / calls as f64
-}
-
-/// Alternates `a` (invect) and `b` (sqlx) for `rounds`, `setup` before every
-/// batch; prints the medians.
-async fn compare<S, SF, A, AF, B, BF>(name: &str, rounds: usize, calls: usize, setup: S, a: A, b: B)
-where
-    S: Fn() -> SF,
-    SF: Future<Output = ()>,
-    A: Fn(usize) -> AF,
-    AF: Future<Output = ()>,
-    B: Fn(usize) -> BF,
-    BF: Future<Output = ()>,
-{
-    let (mut sa, mut sb) = (Vec::new(), Vec::new());
-    batch(calls, &setup, &a).await;
-    batch(calls, &setup, &b).await;
-    for round in 0..rounds {
-        // Swap the order every round so neither always goes first.
-        if round % 2 == 0 {
-            sa.push(batch(calls, &setup, &a).await);
-            sb.push(batch(calls, &setup, &b).await);
-        } else {
-            sb.push(batch(calls, &setup, &b).await);
-            sa.push(batch(calls, &setup, &a).await);
-        }
-    }
-    let (ma, mb) = (median(&mut sa), median(&mut sb));
-    println!(
-        "{name:<20} invect {:8.1} µs  sqlx {:8.1} µs  ratio {:.3}",
-        ma * 1e6,
-        mb * 1e6,
-        ma / mb
-    );
-}
 
 /// The one webhook path every upsert of both sides writes.
 const PATH: &str = "/bench/hook";
@@ -186,8 +116,9 @@ fn main() {
                 },
                 |i| async move {
                     let new = trigger(i);
-                    let stored =
-                        on_pool!(db, |p, m| m::upsert_trigger(p, &new).await.expect("upsert"));
+                    let stored = on_pool!(hand_changes, db, |p, m| m::upsert_trigger(p, &new)
+                        .await
+                        .expect("upsert"));
                     assert_eq!(stored.cron_expression, Some(cron(i)));
                 },
             )
@@ -210,7 +141,7 @@ fn main() {
                 },
                 |i| async move {
                     let id = ids[i % ids.len()];
-                    let n = on_pool!(db, |p, m| m::increment_retries(p, id)
+                    let n = on_pool!(hand_changes, db, |p, m| m::increment_retries(p, id)
                         .await
                         .expect("increment"));
                     assert_eq!(n, 1);
@@ -227,8 +158,10 @@ fn main() {
                     assert_eq!(run.status, FlowRunStatus::Pending);
                 },
                 |_| async move {
-                    let run = on_pool!(db, |p, m| m::claim_run(p).await.expect("claim"))
-                        .expect("a pending run");
+                    let run = on_pool!(hand_changes, db, |p, m| m::claim_run(p)
+                        .await
+                        .expect("claim"))
+                    .expect("a pending run");
                     assert_eq!(run.status, FlowRunStatus::Pending);
                 },
             )

@@ -5,75 +5,10 @@
 //!
 //! `invect-overhead-ab [ROUNDS] [CALLS_PER_ROUND]`
 
-use std::future::Future;
-use std::time::Instant;
-
-use invect_benches::{KINDS, close, data, hand, label, median, open, runtime};
-use invect_runtime::Pool;
+use invect_benches::ab::{compare, no_setup};
+use invect_benches::{KINDS, close, data, hand, label, on_pool, open, runtime};
 use invect_runtime::core::{Flow, NewFlow, NodeExecution, node_executions};
 use invect_runtime::prelude::*;
-
-macro_rules! on_pool {
-    ($db:expr, |$p:ident, $m:ident| $body:expr) => {
-        match $db.pool() {
-            Pool::Sqlite($p) => {
-                use hand::sqlite as $m;
-                $body
-            }
-            Pool::Postgres($p) => {
-                use hand::postgres as $m;
-                $body
-            }
-            Pool::Mysql($p) => {
-                use hand::mysql as $m;
-                $body
-            }
-        }
-    };
-}
-
-/// Per-call seconds of `calls` runs of `f`.
-async fn batch<F, Fut>(calls: usize, f: &F) -> f64
-where
-    F: Fn(usize) -> Fut,
-    Fut: Future<Output = ()>,
-{
-    let start = Instant::now();
-    for i in 0..calls {
-        f(i).await;
-    }
-    start.elapsed().as_secs_f64() / calls as f64
-}
-
-/// Alternates `a` (invect) and `b` (sqlx) for `rounds`; prints the medians.
-async fn compare<A, AF, B, BF>(name: &str, rounds: usize, calls: usize, a: A, b: B)
-where
-    A: Fn(usize) -> AF,
-    AF: Future<Output = ()>,
-    B: Fn(usize) -> BF,
-    BF: Future<Output = ()>,
-{
-    let (mut sa, mut sb) = (Vec::new(), Vec::new());
-    batch(calls, &a).await;
-    batch(calls, &b).await;
-    for round in 0..rounds {
-        // Swap the order every round so neither always goes first.
-        if round % 2 == 0 {
-            sa.push(batch(calls, &a).await);
-            sb.push(batch(calls, &b).await);
-        } else {
-            sb.push(batch(calls, &b).await);
-            sa.push(batch(calls, &a).await);
-        }
-    }
-    let (ma, mb) = (median(&mut sa), median(&mut sb));
-    println!(
-        "{name:<20} invect {:8.1} µs  sqlx {:8.1} µs  ratio {:.3}",
-        ma * 1e6,
-        mb * 1e6,
-        ma / mb
-    );
-}
 
 fn new_flow(tag: &str, i: usize) -> NewFlow {
     NewFlow {
@@ -109,11 +44,12 @@ fn main() {
                 &format!("find/{l}"),
                 rounds,
                 calls,
+                no_setup,
                 |_| async move {
                     Flow::find(db, id).await.expect("find");
                 },
                 |_| async move {
-                    on_pool!(db, |p, m| m::find_flow(p, id).await.expect("find"));
+                    on_pool!(hand, db, |p, m| m::find_flow(p, id).await.expect("find"));
                 },
             )
             .await;
@@ -122,6 +58,7 @@ fn main() {
                 &format!("select100/{l}"),
                 rounds,
                 calls / 4,
+                no_setup,
                 |_| async move {
                     let rows = NodeExecution::select()
                         .filter(node_executions::flow_run_id.eq(run))
@@ -132,7 +69,7 @@ fn main() {
                     assert_eq!(rows.len(), 100);
                 },
                 |_| async move {
-                    let rows = on_pool!(db, |p, m| m::select_executions(p, sql, run, 100)
+                    let rows = on_pool!(hand, db, |p, m| m::select_executions(p, sql, run, 100)
                         .await
                         .expect("select"));
                     assert_eq!(rows.len(), 100);
@@ -143,12 +80,15 @@ fn main() {
                 &format!("insert/{l}"),
                 rounds,
                 calls,
+                no_setup,
                 |i| async move {
                     Flow::insert(db, new_flow("a", i)).await.expect("insert");
                 },
                 |i| async move {
                     let new = new_flow("b", i);
-                    on_pool!(db, |p, m| m::insert_flow(p, &new).await.expect("insert"));
+                    on_pool!(hand, db, |p, m| m::insert_flow(p, &new)
+                        .await
+                        .expect("insert"));
                 },
             )
             .await;
@@ -158,11 +98,14 @@ fn main() {
                 &format!("update/{l}"),
                 rounds,
                 calls,
+                no_setup,
                 |_| async move {
                     Flow::update(db, flow).await.expect("update");
                 },
                 |_| async move {
-                    on_pool!(db, |p, m| m::update_flow(p, flow).await.expect("update"));
+                    on_pool!(hand, db, |p, m| m::update_flow(p, flow)
+                        .await
+                        .expect("update"));
                 },
             )
             .await;
