@@ -18,6 +18,7 @@ pub fn table(i: usize) -> TableDef {
         default: None,
         unique: false,
         references: None,
+        renamed_from: None,
     };
     let with_default = |mut c: ColumnDef, d: DefaultValue| {
         c.default = Some(d);
@@ -58,6 +59,7 @@ pub fn table(i: usize) -> TableDef {
             unique: false,
         }]),
         order: 100,
+        renamed_from: None,
     }
 }
 

@@ -26,6 +26,8 @@ pub struct TableAttrs {
     pub order: Option<i32>,
     pub primary_key: Option<(Vec<Ident>, Span)>,
     pub indexes: Vec<(Vec<Ident>, bool)>,
+    /// `renamed_from = "old_name"`: the table's earlier name.
+    pub renamed_from: Option<LitStr>,
 }
 
 /// `#[invect(...)]` on one field.
@@ -41,6 +43,8 @@ pub struct FieldAttrs {
     pub on_delete: Option<(String, Span)>,
     pub max_length: Option<(u32, Span)>,
     pub rename: Option<LitStr>,
+    /// `renamed_from = "old_name"`: the column's earlier name.
+    pub renamed_from: Option<LitStr>,
 }
 
 fn key(meta: &ParseNestedMeta) -> String {
@@ -101,6 +105,10 @@ pub fn parse_table(cx: &mut Ctxt, args: TokenStream) -> TableAttrs {
             INDEX | UNIQUE => {
                 let unique = key(&meta) == UNIQUE;
                 out.indexes.push((ident_list(&meta)?, unique));
+            }
+            RENAMED_FROM => {
+                once(cx, &meta, &out.renamed_from);
+                out.renamed_from = Some(meta.value()?.parse()?);
             }
             _ => unknown(cx, &meta, TABLE_KEYS)?,
         }
@@ -167,6 +175,10 @@ pub fn parse_field(cx: &mut Ctxt, attrs: &[syn::Attribute]) -> FieldAttrs {
                 RENAME => {
                     once(cx, &meta, &out.rename);
                     out.rename = Some(meta.value()?.parse()?);
+                }
+                RENAMED_FROM => {
+                    once(cx, &meta, &out.renamed_from);
+                    out.renamed_from = Some(meta.value()?.parse()?);
                 }
                 _ => unknown(cx, &meta, FIELD_KEYS)?,
             }

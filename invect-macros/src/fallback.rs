@@ -90,6 +90,7 @@ fn table_stub(m: &Model, lowered: &Lowered) -> TokenStream {
                 primary_key: ::std::borrow::Cow::Borrowed(&[]),
                 indexes: ::std::borrow::Cow::Borrowed(&[]),
                 order: 0,
+                renamed_from: ::core::option::Option::None,
             };
             fn prepare_new(_: &mut #new_ident, _: &dyn #s::Dialect) { #never }
             fn bind_new(_: &#new_ident, _: &mut #rt::Args) -> #rt::value::BindResult { #never }

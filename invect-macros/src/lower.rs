@@ -74,6 +74,7 @@ pub fn lower(m: &Model) -> Lowered {
             primary_key: Cow::Owned(primary_key(m)),
             indexes,
             order: m.attrs.order.unwrap_or(DEFAULT_ORDER),
+            renamed_from: m.attrs.renamed_from.as_ref().map(|l| Cow::Owned(l.value())),
         }),
     }
 }
@@ -123,6 +124,7 @@ pub fn column_def(f: &Field) -> ColumnDef {
         default: f.attrs.default.as_ref().map(|(d, _)| default_value(d)),
         unique: f.attrs.unique,
         references: foreign_key(f),
+        renamed_from: f.attrs.renamed_from.as_ref().map(|l| Cow::Owned(l.value())),
     }
 }
 

@@ -119,6 +119,10 @@ impl<'m> Sites<'m> {
         let whole = || tokens(&m.item.ident);
         let field = |n: usize, column: &str| fields_with(m, column).nth(n);
         let site = match e {
+            SchemaError::BadRename { .. } => match &m.attrs.renamed_from {
+                Some(lit) => tokens(lit),
+                None => whole(),
+            },
             SchemaError::InvalidName { what: "table", .. } => match &m.attrs.name {
                 Some(lit) => tokens(lit),
                 None => whole(),
@@ -177,6 +181,7 @@ fn attribute_key(a: ColumnAttribute) -> &'static str {
         ColumnAttribute::Default => crate::symbol::DEFAULT,
         ColumnAttribute::MaxLength => crate::symbol::MAX_LENGTH,
         ColumnAttribute::OnDelete => crate::symbol::ON_DELETE,
+        ColumnAttribute::RenamedFrom => crate::symbol::RENAMED_FROM,
         _ => "column",
     }
 }
@@ -186,6 +191,7 @@ fn attribute_span(f: &Field, a: ColumnAttribute) -> Option<Span> {
         ColumnAttribute::Default => f.attrs.default.as_ref().map(|(_, s)| *s),
         ColumnAttribute::MaxLength => f.attrs.max_length.map(|(_, s)| s),
         ColumnAttribute::OnDelete => f.attrs.on_delete.as_ref().map(|(_, s)| *s),
+        ColumnAttribute::RenamedFrom => f.attrs.renamed_from.as_ref().map(|l| l.span()),
         _ => None,
     }
 }

@@ -13,9 +13,18 @@ pub const MAX_LENGTH: &str = "max_length";
 pub const TEXT: &str = "text";
 pub const RENAME: &str = "rename";
 pub const ENUM: &str = "enum";
+pub const RENAMED_FROM: &str = "renamed_from";
 
 /// Keys of `#[invect_table(...)]`.
-pub const TABLE_KEYS: &[&str] = &[NAME, EXTENDS, ORDER, PRIMARY_KEY, INDEX, UNIQUE];
+pub const TABLE_KEYS: &[&str] = &[
+    NAME,
+    EXTENDS,
+    ORDER,
+    PRIMARY_KEY,
+    INDEX,
+    UNIQUE,
+    RENAMED_FROM,
+];
 /// Keys of `#[invect(...)]` on a field.
 pub const FIELD_KEYS: &[&str] = &[
     PRIMARY_KEY,
@@ -28,6 +37,7 @@ pub const FIELD_KEYS: &[&str] = &[
     TEXT,
     RENAME,
     ENUM,
+    RENAMED_FROM,
 ];
 /// Values of `on_delete`.
 pub const ON_DELETE_VALUES: &[&str] = &["cascade", "set_null", "restrict", "no_action"];

@@ -180,12 +180,13 @@ impl ToTokens for RustColumn<'_> {
             default,
             unique,
             references: _,
+            renamed_from,
         } = self.def;
-        let (name, default) = (Quoted(name), Quoted(default));
+        let (name, default, renamed_from) = (Quoted(name), Quoted(default), Quoted(renamed_from));
         let (ty, references) = (self.ty(), self.references());
         out.extend(quote!(#s::ColumnDef {
             name: #name, ty: #ty, nullable: #nullable, default: #default,
-            unique: #unique, references: #references,
+            unique: #unique, references: #references, renamed_from: #renamed_from,
         }));
     }
 }
@@ -209,14 +210,17 @@ pub fn table_expr(t: &TableDef, columns: &TokenStream) -> TokenStream {
         primary_key,
         indexes,
         order,
+        renamed_from,
     } = t;
     let (name, primary_key, indexes) = (Quoted(name), Quoted(primary_key), Quoted(indexes));
+    let renamed_from = Quoted(renamed_from);
     quote!(#s::TableDef {
         name: #name,
         columns: ::std::borrow::Cow::Borrowed(#columns),
         primary_key: #primary_key,
         indexes: #indexes,
         order: #order,
+        renamed_from: #renamed_from,
     })
 }
 

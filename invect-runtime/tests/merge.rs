@@ -19,6 +19,7 @@ fn table(name: &'static str, order: i32, columns: Vec<ColumnDef>) -> TableDef {
         primary_key: vec![B("id") as Name].into(),
         indexes: B(&[]),
         order,
+        renamed_from: None,
     }
 }
 
@@ -266,6 +267,7 @@ fn every_problem_is_reported_at_once() {
         primary_key: B(&[]),
         indexes: B(&[]),
         order: 0,
+        renamed_from: None,
     };
     let err = SchemaBuilder::new()
         .tables(plugin("p"), [t])

@@ -13,6 +13,12 @@ pub enum SchemaError {
         name: String,
         problem: IdentifierProblem,
     },
+    #[error("table `{table}`: renamed_from = \"{old}\" {message}")]
+    BadRename {
+        table: String,
+        old: String,
+        message: String,
+    },
     #[error("table `{table}` has no columns; declare at least one field")]
     NoColumns { table: String },
     #[error("table `{table}` declares column `{column}` twice; rename one of them")]
@@ -115,6 +121,8 @@ pub enum ColumnAttribute {
     MaxLength,
     /// The foreign key's `ON DELETE` action.
     OnDelete,
+    /// The column's earlier name, `renamed_from`.
+    RenamedFrom,
 }
 
 /// Every problem found at once, so a user fixes them in one pass.

@@ -18,6 +18,7 @@
 //!     primary_key: Borrowed(&[Borrowed("id")]),
 //!     indexes: Borrowed(&[]),
 //!     order: 100,
+//!     renamed_from: None,
 //! };
 //! let schema = SchemaBuilder::new().tables(Origin::Plugin(Borrowed("audit")), [audit]).build()?;
 //! let ddl = render_schema(DialectKind::Postgres.dialect(), &schema);
@@ -32,7 +33,10 @@ pub mod ident;
 mod merge;
 pub mod meta;
 mod schema_diff;
-pub use schema_diff::diff_schemas;
+pub use schema_diff::{
+    ColumnChange, DataCheck, DiffOptions, MigrationPlan, TableAlter, diff_schemas, plan_migration,
+    plan_reverse,
+};
 mod model;
 pub mod statements;
 pub mod validate;

@@ -34,6 +34,7 @@ pub fn meta_table(prefix: &str) -> TableDef {
         primary_key: Cow::Owned(vec![Cow::Borrowed("table_name")]),
         indexes: Cow::Owned(Vec::new()),
         order: i32::MIN,
+        renamed_from: None,
     }
 }
 
@@ -47,6 +48,28 @@ pub fn record_sql(d: &dyn Dialect, prefix: &str, table: &str, origin: &str) -> S
         d.quote("origin"),
         d.string_literal(table),
         d.string_literal(origin)
+    )
+}
+
+/// The record of table `from` moved to its new name `to`.
+pub fn rename_record_sql(d: &dyn Dialect, prefix: &str, from: &str, to: &str) -> String {
+    format!(
+        "UPDATE {} SET {} = {} WHERE {} = {}",
+        d.quote(&meta_table_name(prefix)),
+        d.quote("table_name"),
+        d.string_literal(to),
+        d.quote("table_name"),
+        d.string_literal(from)
+    )
+}
+
+/// The record of a dropped table removed.
+pub fn forget_sql(d: &dyn Dialect, prefix: &str, table: &str) -> String {
+    format!(
+        "DELETE FROM {} WHERE {} = {}",
+        d.quote(&meta_table_name(prefix)),
+        d.quote("table_name"),
+        d.string_literal(table)
     )
 }
 

@@ -161,6 +161,10 @@ pub struct ColumnDef {
     /// A single-column unique constraint, rendered as a unique index.
     pub unique: bool,
     pub references: Option<ForeignKey>,
+    /// The column's earlier name (`#[invect(renamed_from = "…")]`): a
+    /// migration or push renames a column of that name instead of adding one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub renamed_from: Option<Name>,
 }
 
 impl ColumnDef {
@@ -173,6 +177,7 @@ impl ColumnDef {
             default: None,
             unique: false,
             references: None,
+            renamed_from: None,
         }
     }
 }
@@ -206,6 +211,10 @@ pub struct TableDef {
     pub indexes: Cow<'static, [IndexDef]>,
     /// Creation-order hint: lower first, once foreign-key targets are placed.
     pub order: i32,
+    /// The table's earlier name (`#[invect_table(renamed_from = "…")]`): a
+    /// migration or push renames a table of that name instead of creating one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub renamed_from: Option<Name>,
 }
 
 impl TableDef {
@@ -248,6 +257,9 @@ impl TableDef {
             return t;
         }
         t.name = Cow::Owned(format!("{prefix}{}", self.name));
+        if let Some(old) = &self.renamed_from {
+            t.renamed_from = Some(Cow::Owned(format!("{prefix}{old}")));
+        }
         for c in t.columns.to_mut() {
             if let Some(fk) = &mut c.references {
                 fk.table = Cow::Owned(format!("{prefix}{}", fk.table));

@@ -25,6 +25,18 @@ pub fn validate_table(t: &TableDef) -> Vec<SchemaError> {
         });
     }
     check_columns(&t.name, &t.columns, &mut errors);
+    if let Some(old) = &t.renamed_from {
+        let problem = check_identifier(old).err().map(|p| p.to_string());
+        let problem = problem
+            .or_else(|| (old == &t.name).then(|| "is the table's own name; remove it".to_string()));
+        if let Some(message) = problem {
+            errors.push(SchemaError::BadRename {
+                table: t.name.to_string(),
+                old: old.to_string(),
+                message,
+            });
+        }
+    }
     if t.primary_key.is_empty() {
         errors.push(SchemaError::NoPrimaryKey {
             table: t.name.to_string(),
@@ -171,6 +183,13 @@ fn check_columns(table: &str, columns: &[ColumnDef], errors: &mut Vec<SchemaErro
         if let Some(Err(message)) = c.default.as_ref().map(|d| check_default(&c.ty, d)) {
             bad(ColumnAttribute::Default, message);
         }
+        if let Some(message) = c
+            .renamed_from
+            .as_ref()
+            .and_then(|old| rename_problem(columns, c, old))
+        {
+            bad(ColumnAttribute::RenamedFrom, message);
+        }
         if let ColumnType::String {
             max_length: Some(n),
         } = c.ty
@@ -196,6 +215,26 @@ fn check_columns(table: &str, columns: &[ColumnDef], errors: &mut Vec<SchemaErro
             errors.extend(validate_enum(e));
         }
     }
+}
+
+/// Why column `c` cannot have been renamed from `old`: not an identifier,
+/// its own name, or the name of another column of the table.
+fn rename_problem(columns: &[ColumnDef], c: &ColumnDef, old: &str) -> Option<String> {
+    if let Err(p) = check_identifier(old) {
+        return Some(format!("renamed_from = \"{old}\" {p}"));
+    }
+    if old == c.name {
+        return Some(format!(
+            "renamed_from = \"{old}\" is the column's own name; remove it"
+        ));
+    }
+    if columns.iter().any(|o| o.name == old) {
+        return Some(format!(
+            "renamed_from = \"{old}\" is the name of another column of the table; \
+             a column can only take a name no column has"
+        ));
+    }
+    None
 }
 
 fn name_error(what: &'static str, name: &str) -> Option<SchemaError> {

@@ -69,6 +69,7 @@ fn audit_table() -> TableDef {
         }]
         .into(),
         order: 100,
+        renamed_from: None,
     }
 }
 

@@ -1,6 +1,7 @@
-//! Exact migration SQL per dialect from `diff_schemas`: the first migration,
-//! an additive one (new enum value, table, column and index), none when
-//! nothing changed, and refusals for every non-additive change.
+//! Exact migration SQL per dialect from `diff_schemas` / `plan_migration`:
+//! the first migration, an additive one (new enum value, table, column and
+//! index), none when nothing changed, renames, drops with and without the
+//! opt-in, narrowing changes, reverse migrations, and refusals.
 
 use std::borrow::Cow::{Borrowed as B, Owned};
 
@@ -8,6 +9,9 @@ use invect_schema::{
     ColumnDef, ColumnType, DefaultValue, DialectKind, EnumDef, Extension, ForeignKey, IndexDef,
     Name, OnDelete, Origin, Schema, SchemaBuilder, TableDef, diff_schemas,
 };
+
+#[path = "schema_diff/changes.rs"]
+mod changes;
 
 const STATUS: EnumDef = EnumDef {
     name: B("item_status"),
@@ -32,6 +36,7 @@ fn table(name: &'static str, columns: Vec<ColumnDef>) -> TableDef {
         primary_key: Owned(vec![B("id")]),
         indexes: Owned(Vec::new()),
         order: 0,
+        renamed_from: None,
     }
 }
 
@@ -182,7 +187,7 @@ fn additions_postgres() {
             "CREATE TABLE \"notes\" (\n  \"id\" TEXT NOT NULL,\n  \"item_id\" TEXT,\n  PRIMARY KEY (\"id\"),\n  CONSTRAINT \"notes_item_id_fkey\" FOREIGN KEY (\"item_id\") REFERENCES \"items\" (\"id\") ON DELETE CASCADE\n)",
             "CREATE INDEX \"notes_item_id_idx\" ON \"notes\" (\"item_id\")",
             "ALTER TABLE \"items\" ADD COLUMN \"note\" TEXT",
-            "CREATE INDEX \"items_note_idx\" ON \"items\" (\"note\")",
+            "CREATE INDEX CONCURRENTLY \"items_note_idx\" ON \"items\" (\"note\")",
         ]
     );
 }
@@ -197,7 +202,7 @@ fn additions_mysql() {
             "CREATE TABLE `notes` (\n  `id` VARCHAR(255) NOT NULL,\n  `item_id` VARCHAR(255),\n  PRIMARY KEY (`id`),\n  CONSTRAINT `notes_item_id_fkey` FOREIGN KEY (`item_id`) REFERENCES `items` (`id`) ON DELETE CASCADE\n) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin",
             "CREATE INDEX `notes_item_id_idx` ON `notes` (`item_id`)",
             "ALTER TABLE `items` ADD COLUMN `note` LONGTEXT",
-            "CREATE INDEX `items_note_idx` ON `items` (`note`)",
+            "CREATE INDEX `items_note_idx` ON `items` (`note`) ALGORITHM=INPLACE LOCK=NONE",
         ]
     );
 }
@@ -210,7 +215,7 @@ fn nothing_changed_gives_no_statements() {
 }
 
 #[test]
-fn a_longer_string_is_a_change_on_mysql_only() {
+fn a_longer_string_is_widened_in_place() {
     let longer = |n| {
         let mut t = items(STATUS);
         t.columns.to_mut()[0].ty = ColumnType::String {
@@ -220,34 +225,39 @@ fn a_longer_string_is_a_change_on_mysql_only() {
     };
     assert_eq!(
         diff(DialectKind::Postgres, &v1(), &longer(300)),
-        Vec::<String>::new()
+        [
+            "ALTER TABLE \"items\" DROP CONSTRAINT IF EXISTS \"items_id_check\"",
+            "ALTER TABLE \"items\" ADD CONSTRAINT \"items_id_check\" CHECK (char_length(\"id\") <= 300)"
+        ]
     );
-    let refused = diff_schemas(DialectKind::Mysql.dialect(), &v1(), &longer(300), "")
-        .expect_err("VARCHAR(255) -> VARCHAR(300) needs a hand-written migration");
-    assert!(
-        refused[0].contains("`items.id` changed type from `string` to `string(300)`"),
-        "{refused:?}"
+    assert_eq!(
+        diff(DialectKind::Mysql, &v1(), &longer(300)),
+        ["ALTER TABLE `items` MODIFY COLUMN `id` VARCHAR(300) NOT NULL"]
     );
+    let shorter = diff_schemas(DialectKind::Mysql.dialect(), &v1(), &longer(100), "")
+        .expect_err("VARCHAR(255) -> VARCHAR(100) narrows");
+    assert!(refused_narrowing(&shorter[0], "items.id"), "{shorter:?}");
+}
+
+fn refused_narrowing(reason: &str, column: &str) -> bool {
+    reason.starts_with(&format!("column `{column}` changes from"))
+        && reason.contains("--allow-narrowing")
 }
 
 #[test]
-fn removals_and_changes_are_refused_with_what_to_do() {
+fn refusals_say_what_to_do() {
     let mut changed = items(STATUS);
     {
         let cols = changed.columns.to_mut();
-        cols[1].nullable = true; // status: NOT NULL -> nullable
-        cols[0].ty = ColumnType::Number; // id: string -> number
+        cols[0].ty = ColumnType::Number; // id: string -> number, narrowing
+        cols[1].ty = ColumnType::Json; // status: enum -> json, not converted
         cols.push(column("rank", ColumnType::Number, |_| {})); // NOT NULL, no default
     }
     let reasons = refusals(&v2(), &build(core(vec![changed])));
     let expected = [
-        "table `notes` (plugin `notes`) is no longer declared; migrations only add: keep declaring it, or write the migration that drops it by hand",
-        "enum `item_status` no longer has the values 'it's'",
-        "column `items.note` is no longer declared; migrations only add: keep the column",
-        "column `items.id` changed type from `string` to `number`; write that migration by hand",
-        "column `items.status` changed from NOT NULL to nullable; write that migration by hand, or keep it NOT NULL",
         "column `items.rank` is NOT NULL without a database default",
-        "index `items_note_idx` on `items` is no longer declared",
+        "column `items.id` changes from NOT NULL string to NOT NULL number",
+        "column `items.status` changed type from `enum item_status` to `json`, which Invect does not convert",
     ];
     assert_eq!(reasons.len(), expected.len(), "{reasons:#?}");
     for (reason, start) in reasons.iter().zip(expected) {

@@ -27,6 +27,7 @@ pub fn table(def: &TokenStream, columns: &TokenStream) -> TableDef {
         primary_key: list(field(s, "primary_key"), name),
         indexes: list(field(s, "indexes"), index),
         order: int(field(s, "order")) as i32,
+        renamed_from: option(field(s, "renamed_from"), name),
     }
 }
 
@@ -44,6 +45,7 @@ fn column(e: &Expr) -> ColumnDef {
         default: option(field(s, "default"), default),
         unique: boolean(field(s, "unique")),
         references: option(field(s, "references"), foreign_key),
+        renamed_from: option(field(s, "renamed_from"), name),
     }
 }
 

@@ -14,6 +14,7 @@ pub struct FlowVersion {
         default : :: core :: option :: Option :: None ,
         unique : false ,
         references : :: core :: option :: Option :: None ,
+        renamed_from : :: core :: option :: Option :: None ,
     } , :: invect_runtime :: __private :: invect_schema :: ColumnDef {
         name : :: std :: borrow :: Cow :: Borrowed ("version") ,
         ty : :: invect_runtime :: __private :: invect_schema :: ColumnType :: Number ,
@@ -21,6 +22,7 @@ pub struct FlowVersion {
         default : :: core :: option :: Option :: None ,
         unique : false ,
         references : :: core :: option :: Option :: None ,
+        renamed_from : :: core :: option :: Option :: None ,
     } , :: invect_runtime :: __private :: invect_schema :: ColumnDef {
         name : :: std :: borrow :: Cow :: Borrowed ("label") ,
         ty : :: invect_runtime :: __private :: invect_schema :: ColumnType :: Text ,
@@ -28,6 +30,7 @@ pub struct FlowVersion {
         default : :: core :: option :: Option :: None ,
         unique : false ,
         references : :: core :: option :: Option :: None ,
+        renamed_from : :: core :: option :: Option :: None ,
     } , :: invect_runtime :: __private :: invect_schema :: ColumnDef {
         name : :: std :: borrow :: Cow :: Borrowed ("runs") ,
         ty : :: invect_runtime :: __private :: invect_schema :: ColumnType :: BigInt ,
@@ -35,6 +38,7 @@ pub struct FlowVersion {
         default : :: core :: option :: Option :: Some (:: invect_runtime :: __private :: invect_schema :: DefaultValue :: Int (0i64)) ,
         unique : false ,
         references : :: core :: option :: Option :: None ,
+        renamed_from : :: core :: option :: Option :: None ,
     } , :: invect_runtime :: __private :: invect_schema :: ColumnDef {
         name : :: std :: borrow :: Cow :: Borrowed ("data") ,
         ty : :: invect_runtime :: __private :: invect_schema :: ColumnType :: Json ,
@@ -42,6 +46,7 @@ pub struct FlowVersion {
         default : :: core :: option :: Option :: None ,
         unique : false ,
         references : :: core :: option :: Option :: None ,
+        renamed_from : :: core :: option :: Option :: None ,
     }] ;
     # [doc (hidden)] pub static __TABLE : :: invect_runtime :: __private :: invect_schema :: TableDef = :: invect_runtime :: __private :: invect_schema :: TableDef {
         name : :: std :: borrow :: Cow :: Borrowed ("flow_versions") ,
@@ -52,6 +57,7 @@ pub struct FlowVersion {
             unique : true
         }]) ,
         order : 1000i32 ,
+        renamed_from : :: core :: option :: Option :: None ,
     } ;
     # [doc = "Column `flow_id`."] # [allow (non_camel_case_types)] # [derive (Debug , Clone , Copy)] pub struct flow_id ;
     impl :: invect_runtime :: Column for flow_id {

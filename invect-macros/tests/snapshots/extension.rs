@@ -13,6 +13,7 @@ pub struct FlowTenant {
         default : :: core :: option :: Option :: Some (:: invect_runtime :: __private :: invect_schema :: DefaultValue :: Str (:: std :: borrow :: Cow :: Borrowed ("acme"))) ,
         unique : false ,
         references : :: core :: option :: Option :: None ,
+        renamed_from : :: core :: option :: Option :: None ,
     } , :: invect_runtime :: __private :: invect_schema :: ColumnDef {
         name : :: std :: borrow :: Cow :: Borrowed ("external_ref") ,
         ty : :: invect_runtime :: __private :: invect_schema :: ColumnType :: String {
@@ -22,6 +23,7 @@ pub struct FlowTenant {
         default : :: core :: option :: Option :: None ,
         unique : true ,
         references : :: core :: option :: Option :: None ,
+        renamed_from : :: core :: option :: Option :: None ,
     }] ;
     # [doc (hidden)] pub static __EXTENSION : :: invect_runtime :: __private :: invect_schema :: Extension = :: invect_runtime :: __private :: invect_schema :: Extension {
         table : :: std :: borrow :: Cow :: Borrowed (< Flow as :: invect_runtime :: Table > :: NAME) ,

@@ -3,7 +3,7 @@ pub struct Thing {
     pub name : String ,
 }
 :: core :: compile_error ! {
-    "unknown attribute `max_lenght`; expected one of `primary_key`, `unique`, `index`, `default`, `references`, `on_delete`, `max_length`, `text`, `rename`, `enum`"
+    "unknown attribute `max_lenght`; expected one of `primary_key`, `unique`, `index`, `default`, `references`, `on_delete`, `max_length`, `text`, `rename`, `enum`, `renamed_from`"
 }
 # [doc = "Typed column handles of `things`."] # [allow (non_upper_case_globals , unused_imports)] pub mod things {
     use super :: * ;
@@ -74,6 +74,7 @@ impl :: invect_runtime :: Table for Thing {
         primary_key : :: std :: borrow :: Cow :: Borrowed (& []) ,
         indexes : :: std :: borrow :: Cow :: Borrowed (& []) ,
         order : 0 ,
+        renamed_from : :: core :: option :: Option :: None ,
     } ;
     fn prepare_new (_ : & mut NewThing , _ : & dyn :: invect_runtime :: __private :: invect_schema :: Dialect) {
         :: core :: unreachable ! ("#[invect_table] reported an error")

@@ -14,6 +14,7 @@ pub struct AuditLog {
         default : :: core :: option :: Option :: Some (:: invect_runtime :: __private :: invect_schema :: DefaultValue :: Uuid) ,
         unique : false ,
         references : :: core :: option :: Option :: None ,
+        renamed_from : :: core :: option :: Option :: None ,
     } , :: invect_runtime :: __private :: invect_schema :: ColumnDef {
         name : :: std :: borrow :: Cow :: Borrowed ("action") ,
         ty : :: invect_runtime :: __private :: invect_schema :: ColumnType :: String {
@@ -23,6 +24,7 @@ pub struct AuditLog {
         default : :: core :: option :: Option :: None ,
         unique : false ,
         references : :: core :: option :: Option :: None ,
+        renamed_from : :: core :: option :: Option :: None ,
     } , :: invect_runtime :: __private :: invect_schema :: ColumnDef {
         name : :: std :: borrow :: Cow :: Borrowed ("flow_id") ,
         ty : :: invect_runtime :: __private :: invect_schema :: ColumnType :: Uuid ,
@@ -34,6 +36,7 @@ pub struct AuditLog {
             column : :: std :: borrow :: Cow :: Borrowed (< flows :: id as :: invect_runtime :: Column > :: NAME) ,
             on_delete : :: invect_runtime :: __private :: invect_schema :: OnDelete :: SetNull ,
         }) ,
+        renamed_from : :: core :: option :: Option :: None ,
     } , :: invect_runtime :: __private :: invect_schema :: ColumnDef {
         name : :: std :: borrow :: Cow :: Borrowed ("status") ,
         ty : :: invect_runtime :: __private :: invect_schema :: ColumnType :: Enum (< FlowRunStatus as :: invect_runtime :: InvectEnum > :: ENUM_DEF) ,
@@ -41,6 +44,7 @@ pub struct AuditLog {
         default : :: core :: option :: Option :: Some (:: invect_runtime :: __private :: invect_schema :: DefaultValue :: Str (:: std :: borrow :: Cow :: Borrowed ("PENDING"))) ,
         unique : false ,
         references : :: core :: option :: Option :: None ,
+        renamed_from : :: core :: option :: Option :: None ,
     } , :: invect_runtime :: __private :: invect_schema :: ColumnDef {
         name : :: std :: borrow :: Cow :: Borrowed ("created_at") ,
         ty : :: invect_runtime :: __private :: invect_schema :: ColumnType :: Date ,
@@ -48,6 +52,7 @@ pub struct AuditLog {
         default : :: core :: option :: Option :: Some (:: invect_runtime :: __private :: invect_schema :: DefaultValue :: Now) ,
         unique : false ,
         references : :: core :: option :: Option :: None ,
+        renamed_from : :: core :: option :: Option :: None ,
     }] ;
     # [doc (hidden)] pub static __TABLE : :: invect_runtime :: __private :: invect_schema :: TableDef = :: invect_runtime :: __private :: invect_schema :: TableDef {
         name : :: std :: borrow :: Cow :: Borrowed ("audit_logs") ,
@@ -58,6 +63,7 @@ pub struct AuditLog {
             unique : false
         }]) ,
         order : 100i32 ,
+        renamed_from : :: core :: option :: Option :: None ,
     } ;
     # [doc = "Column `id`."] # [allow (non_camel_case_types)] # [derive (Debug , Clone , Copy)] pub struct id ;
     impl :: invect_runtime :: Column for id {

@@ -4,6 +4,7 @@
 mod mysql;
 mod postgres;
 mod sqlite;
+mod sqlite_rebuild;
 
 pub use mysql::{MySql, parse_mysql_enum};
 pub use postgres::Postgres;
@@ -220,6 +221,196 @@ pub trait Dialect: Sync {
         vec![sql]
     }
 
+    /// `ALTER TABLE "a" RENAME TO "b"` (the form all three accept).
+    fn rename_table(&self, from: &str, to: &str) -> String {
+        format!(
+            "ALTER TABLE {} RENAME TO {}",
+            self.quote(from),
+            self.quote(to)
+        )
+    }
+
+    /// `ALTER TABLE "t" RENAME COLUMN "a" TO "b"` (MySQL 8, MariaDB 10.5.2+).
+    fn rename_column(&self, table: &str, from: &str, to: &str) -> String {
+        format!(
+            "ALTER TABLE {} RENAME COLUMN {} TO {}",
+            self.quote(table),
+            self.quote(from),
+            self.quote(to)
+        )
+    }
+
+    /// Statements giving index `from` of `table` the name `to`; `index` is
+    /// its definition under the new names (SQLite can only drop and recreate).
+    fn rename_index(&self, _table: &str, from: &str, to: &str, _index: &IndexDef) -> Vec<String> {
+        vec![format!(
+            "ALTER INDEX {} RENAME TO {}",
+            self.quote(from),
+            self.quote(to)
+        )]
+    }
+
+    /// The statement renaming a constraint (a foreign key, a length CHECK)
+    /// whose name follows its table's and column's, where constraint names
+    /// can change in place (PostgreSQL); `None` elsewhere.
+    fn rename_constraint(&self, _table: &str, _from: &str, _to: &str) -> Option<String> {
+        None
+    }
+
+    /// `DROP TYPE` for dialects with named enum types.
+    fn drop_enum(&self, _e: &EnumDef) -> Option<String> {
+        None
+    }
+
+    fn drop_table(&self, table: &str) -> String {
+        format!("DROP TABLE {}", self.quote(table))
+    }
+
+    /// Drops index `name` of `table`; where the dialect allows, a no-op when
+    /// it is gone (a reverse migration may meet an index already dropped).
+    fn drop_index(&self, _table: &str, name: &str) -> String {
+        format!("DROP INDEX IF EXISTS {}", self.quote(name))
+    }
+
+    /// `CREATE INDEX` on a table that exists and may be written meanwhile:
+    /// PostgreSQL builds it `CONCURRENTLY` (outside a transaction, see
+    /// [`Dialect::online_index_needs_own_file`]), MySQL `ALGORITHM=INPLACE, LOCK=NONE`.
+    fn create_index_online(&self, table: &str, i: &IndexDef) -> String {
+        self.create_index(table, i)
+    }
+
+    /// Whether [`Dialect::create_index_online`] must run outside a
+    /// transaction, hence in a migration file of its own.
+    fn online_index_needs_own_file(&self) -> bool {
+        false
+    }
+
+    /// Whether enum values added by [`Dialect::extend_enum`] must be
+    /// committed before a statement uses them (PostgreSQL's "unsafe use of
+    /// new value"), hence go in a migration file of their own.
+    fn enum_values_need_own_file(&self) -> bool {
+        false
+    }
+
+    /// The statements making the changes of `alter` to one table in place,
+    /// its rows kept: each column's type, nullability and default, and the
+    /// columns dropped. PostgreSQL alters each column; MySQL `MODIFY`s it;
+    /// SQLite rebuilds the table.
+    fn alter_table(&self, alter: &crate::TableAlter) -> Vec<String> {
+        let t = &alter.after.name;
+        let mut out = Vec::new();
+        for change in &alter.changed {
+            if change.before.nullable && !change.after.nullable {
+                out.extend(self.backfill(t, change.after));
+            }
+            out.extend(self.alter_column(t, change));
+        }
+        for c in &alter.dropped {
+            out.extend(self.drop_column(t, c));
+        }
+        out
+    }
+
+    /// `UPDATE` giving NULL rows of a column becoming NOT NULL its default.
+    fn backfill(&self, table: &str, c: &ColumnDef) -> Option<String> {
+        let value = c.default.as_ref()?;
+        let expr = self.default_expr(value, &c.ty)?;
+        Some(format!(
+            "UPDATE {} SET {} = {expr} WHERE {} IS NULL",
+            self.quote(table),
+            self.quote(&c.name),
+            self.quote(&c.name)
+        ))
+    }
+
+    /// PostgreSQL's per-column `ALTER COLUMN` forms (type with `USING`,
+    /// nullability, default); MySQL overrides with one `MODIFY`.
+    fn alter_column(&self, table: &str, change: &crate::ColumnChange) -> Vec<String> {
+        let (was, now) = (change.before, change.after);
+        let alter = format!(
+            "ALTER TABLE {} ALTER COLUMN {}",
+            self.quote(table),
+            self.quote(&now.name)
+        );
+        let mut out = Vec::new();
+        if change.type_changed && was.default.is_some() {
+            // The old default may not cast to the new type; set again below.
+            out.push(format!("{alter} DROP DEFAULT"));
+        }
+        if change.type_changed {
+            let ty = self.column_type(&now.ty);
+            let using = self.cast(&self.quote(&now.name), &was.ty, &now.ty);
+            out.push(format!("{alter} TYPE {ty} USING {using}"));
+        }
+        if self.length_check(was) != self.length_check(now) {
+            out.extend(self.replace_length_check(table, now));
+        }
+        if was.default != now.default || change.type_changed {
+            match now
+                .default
+                .as_ref()
+                .and_then(|d| self.default_expr(d, &now.ty))
+            {
+                Some(expr) => out.push(format!("{alter} SET DEFAULT {expr}")),
+                None if was.default.is_some() && !change.type_changed => {
+                    out.push(format!("{alter} DROP DEFAULT"))
+                }
+                None => {}
+            }
+        }
+        if was.nullable != now.nullable {
+            let verb = if now.nullable { "DROP" } else { "SET" };
+            out.push(format!("{alter} {verb} NOT NULL"));
+        }
+        out
+    }
+
+    /// `expr` (of type `from`) converted to `to`, for `ALTER … TYPE … USING`
+    /// and a rebuild's copy.
+    fn cast(&self, expr: &str, _from: &ColumnType, to: &ColumnType) -> String {
+        format!("CAST({expr} AS {})", self.column_type(to))
+    }
+
+    /// Statements replacing the length CHECK of a `string` column whose
+    /// `max_length` changed (PostgreSQL names a column's CHECK `<table>_<column>_check`).
+    fn replace_length_check(&self, table: &str, c: &ColumnDef) -> Vec<String> {
+        let name = check_name(table, &c.name);
+        let mut out = vec![format!(
+            "ALTER TABLE {} DROP CONSTRAINT IF EXISTS {}",
+            self.quote(table),
+            self.quote(&name)
+        )];
+        if let Some(check) = self.length_check(c) {
+            out.push(format!(
+                "ALTER TABLE {} ADD CONSTRAINT {} {check}",
+                self.quote(table),
+                self.quote(&name)
+            ));
+        }
+        out
+    }
+
+    /// Drops column `c` of `table` (its indexes go with it).
+    fn drop_column(&self, table: &str, c: &ColumnDef) -> Vec<String> {
+        vec![format!(
+            "ALTER TABLE {} DROP COLUMN {}",
+            self.quote(table),
+            self.quote(&c.name)
+        )]
+    }
+
+    /// Whether [`Dialect::alter_table`] rebuilds the table, recreating its
+    /// indexes itself (SQLite).
+    fn rebuilds_tables(&self) -> bool {
+        false
+    }
+
+    /// The condition, over quoted column `col`, of a value that is not a
+    /// whole number (rows a `text` → `number` change would fail on).
+    fn not_integer(&self, col: &str) -> String {
+        format!("{col} !~ '^\\s*-?[0-9]+\\s*$'")
+    }
+
     /// The `n`th (1-based) bind placeholder for a value of type `ty`.
     fn placeholder(&self, _n: usize, _ty: &ColumnType) -> String {
         "?".to_string()
@@ -376,6 +567,11 @@ pub enum LockWait {
     SkipLocked,
     /// Fails at once (`NOWAIT`).
     NoWait,
+}
+
+/// The name PostgreSQL gives the CHECK of column `table.column`.
+pub fn check_name(table: &str, column: &str) -> String {
+    crate::ident::fit_identifier(format!("{table}_{column}_check"))
 }
 
 /// The name of the foreign-key constraint on `table.column`.

@@ -69,6 +69,60 @@ impl Dialect for MySql {
         false
     }
 
+    /// MySQL 5.7+ / MariaDB 10.5.2+.
+    fn rename_index(&self, table: &str, from: &str, to: &str, _i: &crate::IndexDef) -> Vec<String> {
+        vec![format!(
+            "ALTER TABLE {} RENAME INDEX {} TO {}",
+            self.quote(table),
+            self.quote(from),
+            self.quote(to)
+        )]
+    }
+
+    /// MySQL 8 has no `DROP INDEX IF EXISTS` (MariaDB has).
+    fn drop_index(&self, table: &str, name: &str) -> String {
+        format!("DROP INDEX {} ON {}", self.quote(name), self.quote(table))
+    }
+
+    /// Built in place while writers go on (both MySQL 8 and MariaDB).
+    fn create_index_online(&self, table: &str, i: &crate::IndexDef) -> String {
+        format!(
+            "{} ALGORITHM=INPLACE LOCK=NONE",
+            self.create_index(table, i)
+        )
+    }
+
+    /// One `MODIFY` restating the column: type, nullability and default.
+    fn alter_column(&self, table: &str, change: &crate::ColumnChange) -> Vec<String> {
+        vec![format!(
+            "ALTER TABLE {} MODIFY COLUMN {}",
+            self.quote(table),
+            self.column_definition(change.after)
+        )]
+    }
+
+    /// A foreign key must go before its column can.
+    fn drop_column(&self, table: &str, c: &ColumnDef) -> Vec<String> {
+        let mut out = Vec::new();
+        if c.references.is_some() {
+            out.push(format!(
+                "ALTER TABLE {} DROP FOREIGN KEY {}",
+                self.quote(table),
+                self.quote(&super::foreign_key_name(table, &c.name))
+            ));
+        }
+        out.push(format!(
+            "ALTER TABLE {} DROP COLUMN {}",
+            self.quote(table),
+            self.quote(&c.name)
+        ));
+        out
+    }
+
+    fn not_integer(&self, col: &str) -> String {
+        format!("{col} NOT REGEXP '^[[:space:]]*-?[0-9]+[[:space:]]*$'")
+    }
+
     /// The largest LIMIT MySQL accepts, its documented way to say "all rows".
     /// `ON DUPLICATE KEY UPDATE`, which fires on any unique key (MySQL has
     /// no conflict target); "nothing" is the no-op `k = k`.

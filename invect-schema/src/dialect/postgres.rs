@@ -49,6 +49,33 @@ impl Dialect for Postgres {
         "ALL"
     }
 
+    fn drop_enum(&self, e: &EnumDef) -> Option<String> {
+        Some(format!("DROP TYPE {}", self.quote(&e.name)))
+    }
+
+    fn rename_constraint(&self, table: &str, from: &str, to: &str) -> Option<String> {
+        Some(format!(
+            "ALTER TABLE {} RENAME CONSTRAINT {} TO {}",
+            self.quote(table),
+            self.quote(from),
+            self.quote(to)
+        ))
+    }
+
+    /// Builds without blocking writers; cannot run in a transaction.
+    fn create_index_online(&self, table: &str, i: &crate::IndexDef) -> String {
+        self.create_index(table, i)
+            .replacen(" INDEX ", " INDEX CONCURRENTLY ", 1)
+    }
+
+    fn online_index_needs_own_file(&self) -> bool {
+        true
+    }
+
+    fn enum_values_need_own_file(&self) -> bool {
+        true
+    }
+
     fn create_enum(&self, e: &EnumDef) -> Option<String> {
         let values: Vec<String> = e.values.iter().map(|v| self.string_literal(v)).collect();
         Some(format!(

@@ -96,6 +96,58 @@ impl Dialect for Sqlite {
     fn bool_literal(&self, b: bool) -> &'static str {
         if b { "1" } else { "0" }
     }
+
+    /// SQLite cannot rename an index: drop it, create it under the new name.
+    fn rename_index(&self, table: &str, from: &str, _to: &str, i: &crate::IndexDef) -> Vec<String> {
+        vec![
+            format!("DROP INDEX {}", self.quote(from)),
+            self.create_index(table, i),
+        ]
+    }
+
+    /// SQLite changes a column only by rebuilding its table.
+    fn alter_table(&self, alter: &crate::TableAlter) -> Vec<String> {
+        super::sqlite_rebuild::rebuild_table(
+            &alter.after.name,
+            alter.after,
+            &self.rebuild_fill(alter),
+        )
+    }
+
+    fn rebuilds_tables(&self) -> bool {
+        true
+    }
+
+    /// Text that does not read back as the same whole number.
+    fn not_integer(&self, col: &str) -> String {
+        format!("CAST(CAST({col} AS INTEGER) AS TEXT) IS NOT trim({col})")
+    }
+}
+
+impl Sqlite {
+    /// What fills each column of the rebuilt table: the old column, cast
+    /// where its type changed, its default where a NULL becomes NOT NULL.
+    fn rebuild_fill(&self, alter: &crate::TableAlter) -> Vec<(crate::Name, String)> {
+        let mut fill = Vec::new();
+        for c in alter.after.columns.iter() {
+            if alter.current.column(&c.name).is_none() {
+                continue;
+            }
+            let mut expr = self.quote(&c.name);
+            let change = alter.changed.iter().find(|ch| ch.after.name == c.name);
+            if let Some(ch) = change {
+                if ch.type_changed {
+                    expr = self.cast(&expr, &ch.before.ty, &c.ty);
+                }
+                let default = c.default.as_ref().and_then(|d| self.default_expr(d, &c.ty));
+                if let (false, true, Some(d)) = (c.nullable, ch.before.nullable, default) {
+                    expr = format!("COALESCE({expr}, {d})");
+                }
+            }
+            fill.push((c.name.clone(), expr));
+        }
+        fill
+    }
 }
 
 #[cfg(test)]

@@ -46,6 +46,7 @@ const COLUMNS: &[ColumnDef] = &[
             column: Cow::Borrowed("id"),
             on_delete: OnDelete::Cascade,
         }),
+        renamed_from: None,
     },
     ColumnDef {
         name: Cow::Borrowed("note"),
@@ -54,6 +55,7 @@ const COLUMNS: &[ColumnDef] = &[
         default: None,
         unique: false,
         references: None,
+        renamed_from: None,
     },
 ];
 
@@ -79,6 +81,7 @@ impl<const N: usize> Table for Bulk<N> {
         primary_key: Cow::Borrowed(&[Cow::Borrowed("id")]),
         indexes: Cow::Borrowed(&[]),
         order: 0,
+        renamed_from: None,
     };
 
     fn prepare_new(_: &mut (), _: &dyn Dialect) {}
