@@ -134,6 +134,36 @@ pub struct MigrateArgs {
     /// database that already has the schema (made by `migrate --push`).
     #[arg(long, conflicts_with = "push")]
     pub baseline: bool,
+    /// Let the new migration drop the tables and columns no longer declared
+    /// (it says how many rows and values that loses). Without it they are
+    /// kept, a NOT NULL column made nullable.
+    #[arg(long, conflicts_with_all = ["push", "baseline"])]
+    pub allow_drop: bool,
+    /// Let the new migration narrow columns (nullable → NOT NULL, text →
+    /// number, a shorter string), after checking that no row would be refused.
+    #[arg(long, conflicts_with_all = ["push", "baseline"])]
+    pub allow_narrowing: bool,
+    /// Undo the last N applied migrations with their down files (default 1).
+    #[arg(long, value_name = "N", num_args = 0..=1, default_missing_value = "1",
+          conflicts_with_all = ["push", "baseline", "allow_drop", "allow_narrowing"])]
+    pub revert: Option<usize>,
+    /// Write an empty reversible migration NAME (up and down files) with the
+    /// snapshot of the declared schema, for a change to write by hand.
+    #[arg(long, value_name = "NAME", conflicts_with_all = ["push", "baseline", "revert"])]
+    pub new: Option<String>,
+    /// Record that the newest migration file, written by hand without a
+    /// snapshot, takes the database to the declared schema.
+    #[arg(long, conflicts_with_all = ["push", "baseline", "revert", "new"])]
+    pub adopt_hand_written: bool,
+    /// How long a migration statement waits for a table lock before failing
+    /// (PostgreSQL lock_timeout, MySQL lock_wait_timeout).
+    #[arg(
+        long,
+        value_name = "MS",
+        default_value_t = 10_000,
+        conflicts_with = "push"
+    )]
+    pub lock_timeout_ms: u64,
     #[command(flatten)]
     pub change: ChangeArgs,
     /// How to print the plan of `--push --dry-run`.

@@ -1,15 +1,21 @@
-//! `migrate`: write a migration file for what changed since the last one,
-//! then apply every pending file.
+//! `migrate`: write a migration for what changed since the last one, then
+//! apply every pending file; `--revert N` undoes the last N, `--new NAME`
+//! writes an empty one to fill in, `--adopt-hand-written` records one
+//! written by hand.
+
+use std::path::Path;
+use std::time::Duration;
 
 use invect_runtime::Invect;
+use invect_runtime::migrate::{self as migrations, Changes, DiffOptions, MigrationState};
 
 use crate::args::MigrateArgs;
 use crate::failure::{Failure, Outcome};
 use crate::open::Opened;
 use crate::output::Out;
 use crate::settings::Settings;
-use invect_runtime::migrate::{self as migrations, MigrationState, NewMigration};
-use std::path::Path;
+
+mod hand;
 
 /// The name given to the migration files `migrate` writes.
 const MIGRATION_NAME: &str = "schema";
@@ -20,6 +26,15 @@ const MIGRATION_NAME: &str = "schema";
 /// or with `--baseline` records them as applied. Nothing is written before
 /// the checks and the answer.
 pub async fn run(out: &Out, opened: Opened, settings: &Settings, args: &MigrateArgs) -> Outcome {
+    if let Some(name) = &args.new {
+        return hand::new_file(out, opened, settings, name).await;
+    }
+    if args.adopt_hand_written {
+        return hand::adopt(out, opened, settings).await;
+    }
+    if let Some(count) = args.revert {
+        return hand::revert(out, opened, settings, count, &args.change).await;
+    }
     let next = prepare(out, opened.invect(), settings, args).await;
     let Ok(next @ (Next::Write | Next::Check)) = next else {
         opened.close().await;
@@ -28,7 +43,7 @@ pub async fn run(out: &Out, opened: Opened, settings: &Settings, args: &MigrateA
     let invect = opened.for_writing(settings).await?;
     let result = match next {
         Next::Check => up_to_date(out, &invect, settings).await,
-        _ => write_and_finish(out, &invect, settings, args.baseline).await,
+        _ => write_and_finish(out, &invect, settings, args).await,
     };
     invect.db().close().await;
     result
@@ -74,64 +89,127 @@ async fn prepare(
     let states = migrations::status(invect.db(), root).await?;
     let history_empty = !migrations::has_history(invect.db()).await?;
     let pending: Vec<MigrationState> = states.into_iter().filter(|m| !m.applied).collect();
-    let new = write(invect, settings, true)?;
+    let new = write(invect, settings, options(args), true)?;
     if new.is_none() && pending.is_empty() {
         return Ok(Next::Check);
     }
     show(out, &pending, new.as_ref());
     check_applicable(invect, args.baseline, history_empty).await?;
+    if let Some(new) = &new {
+        check_data(out, invect, new, !pending.is_empty()).await?;
+    }
     if args.change.dry_run {
         out.line("dry run: nothing was written or applied");
         return Ok(Next::Stop);
     }
-    let count = pending.len() + usize::from(new.is_some());
+    let count = pending.len() + new.as_ref().map_or(0, |n| n.files.len());
     confirm(out, id, count, args.baseline, args.change.yes)?;
     Ok(Next::Write)
 }
 
-/// Writes the migration file for what changed (or with `dry_run` only
-/// computes it).
+fn options(args: &MigrateArgs) -> DiffOptions {
+    DiffOptions {
+        allow_drop: args.allow_drop,
+        allow_narrowing: args.allow_narrowing,
+    }
+}
+
+/// Writes the migration files for what changed (or with `dry_run` only
+/// computes them).
 fn write(
     invect: &Invect,
     settings: &Settings,
+    options: DiffOptions,
     dry_run: bool,
-) -> Result<Option<NewMigration>, Failure> {
+) -> Result<Option<Changes>, Failure> {
     let prefix = &invect.config().table_prefix;
     let kind = invect.db().kind();
     let root = settings.migrations_dir();
-    Ok(migrations::write_pending(
+    Ok(migrations::write_changes(
         root,
         kind,
         invect.schema(),
         prefix,
         MIGRATION_NAME,
+        options,
         dry_run,
     )?)
 }
 
-/// Writes the new file, then applies (or records) the pending ones.
+/// Writes the new files, then applies (or records) the pending ones.
 async fn write_and_finish(
     out: &Out,
     invect: &Invect,
     settings: &Settings,
-    baseline: bool,
+    args: &MigrateArgs,
 ) -> Outcome {
-    if let Some(written) = write(invect, settings, false)? {
-        out.done("wrote", written.path.display().to_string());
+    if let Some(written) = write(invect, settings, options(args), false)? {
+        for file in &written.files {
+            out.done("wrote", file.path.display().to_string());
+            if let Some(down) = &file.down_path {
+                out.done("wrote", down.display().to_string());
+            }
+        }
     }
-    finish(out, invect, settings.migrations_dir(), baseline).await
+    let lock_timeout = Duration::from_millis(args.lock_timeout_ms);
+    finish(
+        out,
+        invect,
+        settings.migrations_dir(),
+        args.baseline,
+        lock_timeout,
+    )
+    .await
 }
 
-/// Lists the pending files and the new one (its SQL unless `-q`).
-fn show(out: &Out, pending: &[MigrationState], new: Option<&NewMigration>) {
+/// Lists the pending files and the new ones (their SQL unless `-q`), and
+/// what is no longer declared but kept.
+fn show(out: &Out, pending: &[MigrationState], new: Option<&Changes>) {
     for m in pending {
         out.line(format!("pending migration {} {}", m.version, m.description));
     }
-    if let Some(new) = new {
-        let colon = if out.is_quiet() { "" } else { ":" };
-        out.heading(format!("new migration {}{colon}", new.path.display()));
-        out.script(&new.sql);
+    let Some(new) = new else { return };
+    let colon = if out.is_quiet() { "" } else { ":" };
+    for file in &new.files {
+        out.heading(format!("new migration {}{colon}", file.path.display()));
+        out.script(&file.sql);
     }
+    for kept in &new.kept {
+        out.line(kept);
+    }
+}
+
+/// Says what the drops lose and refuses narrowing changes that rows of the
+/// database would refuse, naming how many; both read the database as it
+/// is, so they need every earlier migration applied first.
+async fn check_data(out: &Out, invect: &Invect, new: &Changes, pending: bool) -> Outcome {
+    if new.losses.is_empty() && new.checks.is_empty() {
+        return Ok(());
+    }
+    if pending {
+        return Err(Failure::new(
+            "the new migration drops or narrows columns, and the database has pending migrations, \
+             so its rows cannot be checked yet; nothing was written or applied",
+        )
+        .hint("run `invect-cli migrate` without --allow-drop / --allow-narrowing first, then again with them"));
+    }
+    for (what, n) in migrations::count_losses(invect.db(), new).await? {
+        out.warn(format!("dropping {what} loses {n} row(s) / value(s)"));
+    }
+    let refused = migrations::check_data(invect.db(), new).await?;
+    if refused.is_empty() {
+        return Ok(());
+    }
+    let list: Vec<String> = refused
+        .iter()
+        .map(|(c, n)| format!("column `{}` has {n} row(s) with {}", c.column, c.problem))
+        .collect();
+    Err(Failure::new(format!(
+        "the new migration would fail on rows database `{}` holds: {}; nothing was written or applied",
+        invect.config().id,
+        list.join("; ")
+    ))
+    .hint("fix those rows first (or declare a default, which NULLs then get), then run migrate again"))
 }
 
 /// Refuses what the files cannot do to this database: a baseline of a
@@ -176,7 +254,13 @@ fn confirm(out: &Out, id: &str, count: usize, baseline: bool, yes: bool) -> Outc
 }
 
 /// Applies the pending files, or with `baseline` records them as applied.
-async fn finish(out: &Out, invect: &Invect, root: &Path, baseline: bool) -> Outcome {
+async fn finish(
+    out: &Out,
+    invect: &Invect,
+    root: &Path,
+    baseline: bool,
+    lock_timeout: Duration,
+) -> Outcome {
     let id = &invect.config().id;
     if baseline {
         for version in migrations::baseline(invect.db(), root).await? {
@@ -189,7 +273,7 @@ async fn finish(out: &Out, invect: &Invect, root: &Path, baseline: bool) -> Outc
     }
     let applied = crate::progress::with_progress(
         format!("applying migrations to database `{id}`"),
-        migrations::apply(invect.db(), root),
+        migrations::apply_with_lock_timeout(invect.db(), root, lock_timeout),
     )
     .await?;
     for version in &applied {

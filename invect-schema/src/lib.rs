@@ -34,8 +34,8 @@ mod merge;
 pub mod meta;
 mod schema_diff;
 pub use schema_diff::{
-    ColumnChange, DataCheck, DiffOptions, MigrationPlan, TableAlter, diff_schemas, plan_migration,
-    plan_reverse,
+    ColumnChange, DataCheck, DiffOptions, MigrationPlan, OnlineIndex, TableAlter, diff_schemas,
+    plan_migration, plan_reverse,
 };
 mod model;
 pub mod statements;

@@ -47,13 +47,16 @@ fn with_plugin() -> Schema {
     merged_schema(&[plugin], "").expect("core + plugin")
 }
 
-/// The `.sql` files of a dialect folder, sorted.
+/// The `.sql` files of a dialect folder that apply (not the down files), sorted.
 fn sql_files(root: &Path, kind: DialectKind) -> Vec<PathBuf> {
     let dir = dialect_dir(root, kind);
     let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
         .map(|entries| entries.filter_map(|e| e.ok().map(|e| e.path())).collect())
         .unwrap_or_default();
-    files.retain(|p| p.extension().is_some_and(|e| e == "sql"));
+    files.retain(|p| {
+        let name = p.to_string_lossy();
+        name.ends_with(".sql") && !name.ends_with(".down.sql")
+    });
     files.sort();
     files
 }
@@ -213,8 +216,14 @@ async fn migrate_writes_applies_and_extends(kind: DialectKind) {
     let second = write(root, kind, &with_plugin(), "audit");
     assert!(second.version > first.version, "{kind}: versions must grow");
     assert_eq!(dry.sql, second.sql, "{kind}");
-    assert_only_additions(kind, &second.sql);
-    assert_eq!(apply(&db, root).await, [second.version], "{kind}");
+    // PostgreSQL builds the index on the existing table in a file of its own.
+    let run = files_from(root, kind, second.version);
+    let expected_files = if kind == DialectKind::Postgres { 2 } else { 1 };
+    assert_eq!(run.len(), expected_files, "{kind}: {run:?}");
+    let text: String = run.iter().map(|(_, sql)| sql.as_str()).collect();
+    assert_only_additions(kind, &text);
+    let versions: Vec<i64> = run.iter().map(|(v, _)| *v).collect();
+    assert_eq!(apply(&db, root).await, versions, "{kind}");
     let push_plan = plan(&db, &with_plugin(), "").await.expect("push plan");
     assert_eq!(push_plan, Default::default(), "{kind}: push sees work left");
     Flow::insert(
@@ -238,17 +247,28 @@ async fn migrate_writes_applies_and_extends(kind: DialectKind) {
 
     let status = migrate::status(&db, root).await.expect("status");
     assert!(status.iter().all(|s| s.applied), "{kind}: {status:?}");
-    assert_eq!(
-        history(&db).await,
-        [first.version, second.version],
-        "{kind}"
-    );
+    let mut all = vec![first.version];
+    all.extend(versions);
+    assert_eq!(history(&db).await, all, "{kind}");
     assert_eq!(
         app_history(&db).await,
         app_before,
         "{kind}: _sqlx_migrations changed"
     );
     test.drop().await;
+}
+
+/// The version and text of each file that applies, from `version` on.
+fn files_from(root: &Path, kind: DialectKind, version: i64) -> Vec<(i64, String)> {
+    sql_files(root, kind)
+        .into_iter()
+        .filter_map(|p| {
+            let name = p.file_name()?.to_string_lossy().into_owned();
+            let v: i64 = name.split('_').next()?.parse().ok()?;
+            let text = std::fs::read_to_string(&p).ok()?;
+            (v >= version).then_some((v, text))
+        })
+        .collect()
 }
 
 /// The second file holds the plugin's table (recorded first), the new
@@ -265,7 +285,7 @@ fn assert_only_additions(kind: DialectKind, sql: &str) {
     expected.extend(d.add_column("flows", tenant.expect("flows.tenant_id")));
     let code: String = sql
         .lines()
-        .filter(|l| !l.starts_with("--"))
+        .filter(|l| !l.starts_with("--") && !l.trim().is_empty())
         .map(|l| format!("{l}\n"))
         .collect();
     let body: Vec<&str> = code
@@ -417,17 +437,72 @@ fn a_corrupted_snapshot_is_named() {
 }
 
 #[test]
-fn non_additive_changes_write_nothing() {
+fn removals_without_the_opt_in_keep_everything() {
     let root = tempfile::tempdir().expect("temporary folder");
     let root = root.path();
     let kind = DialectKind::Postgres;
     let first = write(root, kind, &with_plugin(), "all");
-    let err = migrate::write_pending(root, kind, &core(), "", "drop_plugin", false)
-        .expect_err("removing a table is refused");
+    let changes = migrate::write_changes(
+        root,
+        kind,
+        &core(),
+        "",
+        "drop_plugin",
+        Default::default(),
+        false,
+    )
+    .expect("removals are kept, not refused");
+    // flows.tenant_id is nullable and audit_logs stays: nothing to run.
+    assert_eq!(changes, None);
+    assert_eq!(
+        sql_files(root, kind),
+        [first.path],
+        "nothing may be written"
+    );
+    let dropping = migrate::DiffOptions {
+        allow_drop: true,
+        ..Default::default()
+    };
+    let changes = migrate::write_changes(root, kind, &core(), "", "drop_plugin", dropping, true)
+        .expect("drops with the opt-in")
+        .expect("something to drop");
+    let main = changes.main().expect("a file");
+    assert!(
+        main.sql.contains("DROP TABLE \"audit_logs\""),
+        "{}",
+        main.sql
+    );
+    assert!(
+        main.sql.contains("DROP COLUMN \"tenant_id\""),
+        "{}",
+        main.sql
+    );
+    let down = main.down_sql.as_deref().unwrap_or_default();
+    assert!(down.contains("CREATE TABLE \"audit_logs\""), "{down}");
+    assert!(
+        down.contains("not restored"),
+        "the down file says data is not restored: {down}"
+    );
+    assert_eq!(changes.losses.len(), 2, "{:?}", changes.losses);
+}
+
+#[test]
+fn changes_invect_does_not_write_are_refused_and_write_nothing() {
+    let root = tempfile::tempdir().expect("temporary folder");
+    let root = root.path();
+    let kind = DialectKind::Postgres;
+    let first = write(root, kind, &core(), "core");
+    let mut changed = core();
+    let flows = changed
+        .tables
+        .iter_mut()
+        .find(|t| t.def.name == "flows")
+        .expect("flows");
+    flows.def.primary_key = std::borrow::Cow::Owned(vec!["name".into()]);
+    let err = migrate::write_pending(root, kind, &changed, "", "new_key", false)
+        .expect_err("a primary key change is refused");
     assert!(matches!(err, Error::MigrationRefused { .. }), "{err:?}");
-    let message = err.to_string();
-    assert!(message.contains("table `audit_logs`"), "{message}");
-    assert!(message.contains("column `flows.tenant_id`"), "{message}");
+    assert!(err.to_string().contains("primary key of `flows`"), "{err}");
     assert_eq!(
         sql_files(root, kind),
         [first.path],
@@ -481,8 +556,6 @@ fn a_hand_written_migration_is_adopted() {
     let root = root.path();
     let kind = DialectKind::Postgres;
     let first = write(root, kind, &with_plugin(), "all");
-    migrate::write_pending(root, kind, &core(), "", "drop_plugin", false)
-        .expect_err("dropping the plugin is refused");
     let manual = dialect_dir(root, kind).join(format!("{}_drop_audit.sql", first.version + 1));
     std::fs::write(
         &manual,

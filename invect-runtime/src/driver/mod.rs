@@ -79,6 +79,16 @@ pub(crate) trait Driver: Sync {
         None
     }
 
+    /// The session statements bounding how long a migration's DDL waits for
+    /// a table lock, then setting it back; `None` where a write transaction
+    /// already holds the whole database (SQLite). PostgreSQL: `lock_timeout`.
+    fn lock_timeout_sql(&self, timeout: std::time::Duration) -> Option<(String, String)> {
+        Some((
+            format!("SET lock_timeout = {}", timeout.as_millis().max(1)),
+            "RESET lock_timeout".to_string(),
+        ))
+    }
+
     /// Most parameters one statement may bind.
     fn max_params(&self) -> usize {
         65_535

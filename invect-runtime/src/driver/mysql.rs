@@ -54,6 +54,17 @@ impl Driver for Mysql {
         6_000
     }
 
+    /// Metadata locks, in whole seconds (at least 1).
+    fn lock_timeout_sql(&self, timeout: std::time::Duration) -> Option<(String, String)> {
+        Some((
+            format!(
+                "SET SESSION lock_wait_timeout = {}",
+                timeout.as_secs().max(1)
+            ),
+            "SET SESSION lock_wait_timeout = DEFAULT".to_string(),
+        ))
+    }
+
     fn connect_problem(&self, db: &dyn DatabaseError) -> Option<ConnectProblem> {
         match db.try_downcast_ref::<MySqlDatabaseError>()?.number() {
             // access denied (password, no access to the database, plugin)

@@ -72,6 +72,10 @@ impl Driver for Sqlite {
         }
     }
 
+    fn lock_timeout_sql(&self, _timeout: std::time::Duration) -> Option<(String, String)> {
+        None
+    }
+
     fn count_tables_sql(&self, table: &str) -> String {
         format!("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = '{table}'")
     }

@@ -11,9 +11,24 @@ use invect_schema::DialectKind;
 use super::{MIGRATIONS_TABLE, NewMigration, SNAPSHOT_DIR, Snapshot};
 use crate::error::{Error, Result};
 
-/// `<version>_<name>.sql` files by version, named as sqlx reads them; an
-/// absent folder has none.
+/// The up file of each version (`<version>_<name>.sql`, or `.up.sql` for a
+/// reversible one), named as sqlx reads them; an absent folder has none.
 pub(super) fn migration_files(dir: &Path) -> Result<BTreeMap<i64, PathBuf>> {
+    files_of(dir, Direction::Up)
+}
+
+/// The `<version>_<name>.down.sql` file of each reversible version.
+pub(super) fn down_files(dir: &Path) -> Result<BTreeMap<i64, PathBuf>> {
+    files_of(dir, Direction::Down)
+}
+
+#[derive(PartialEq, Eq)]
+enum Direction {
+    Up,
+    Down,
+}
+
+fn files_of(dir: &Path, direction: Direction) -> Result<BTreeMap<i64, PathBuf>> {
     let mut files = BTreeMap::new();
     if !dir.exists() {
         return Ok(files);
@@ -25,6 +40,10 @@ pub(super) fn migration_files(dir: &Path) -> Result<BTreeMap<i64, PathBuf>> {
         let Some(version) = file_version(&path)? else {
             continue;
         };
+        let is_down = file_name(&path).ends_with(DOWN_SUFFIX);
+        if is_down != (direction == Direction::Down) {
+            continue;
+        }
         if let Some(first) = files.insert(version, path.clone()) {
             return Err(Error::MigrationFiles {
                 path: dir.to_path_buf(),
@@ -69,11 +88,25 @@ pub(super) fn file_name(path: &Path) -> String {
         .unwrap_or_default()
 }
 
+/// The suffixes sqlx reads as the two halves of a reversible migration.
+pub(super) const UP_SUFFIX: &str = ".up.sql";
+pub(super) const DOWN_SUFFIX: &str = ".down.sql";
+
 /// The description sqlx derives from a file name: `1_add_x.sql` → `add x`.
 pub(super) fn description(path: &Path) -> String {
+    file_stem_name(path).replace('_', " ")
+}
+
+/// The name part of a migration file: `1_add_x.up.sql` → `add_x`.
+pub(super) fn file_stem_name(path: &Path) -> String {
     let name = file_name(path);
     let rest = name.split_once('_').map_or(name.as_str(), |(_, r)| r);
-    rest.trim_end_matches(".sql").replace('_', " ")
+    let rest = rest
+        .strip_suffix(UP_SUFFIX)
+        .or_else(|| rest.strip_suffix(DOWN_SUFFIX))
+        .or_else(|| rest.strip_suffix(".sql"))
+        .unwrap_or(rest);
+    rest.to_string()
 }
 
 /// The snapshot of the latest migration that has one.
@@ -195,29 +228,68 @@ pub(super) fn next_version(last: Option<i64>) -> i64 {
     }
 }
 
-/// The file: a header comment, then each statement ended by `;`.
-pub(super) fn migration_sql(
-    kind: DialectKind,
-    version: i64,
-    name: &str,
-    statements: &[String],
-) -> String {
-    let mut sql = format!(
-        "-- Invect migration {version}_{name} ({kind}), written by `invect-cli migrate`.\n\
-         -- Applied once by sqlx's migrator, recorded in `{MIGRATIONS_TABLE}`; do not edit it after.\n"
-    );
+/// The first lines of a migration file.
+pub(super) struct Header {
+    /// sqlx runs the file outside a transaction (its first line says so).
+    pub no_transaction: bool,
+    pub lines: Vec<String>,
+}
+
+impl Header {
+    pub fn up(kind: DialectKind, version: i64, name: &str) -> Header {
+        Header {
+            no_transaction: false,
+            lines: vec![
+                format!(
+                    "Invect migration {version}_{name} ({kind}), written by `invect-cli migrate`."
+                ),
+                format!(
+                    "Applied once by sqlx's migrator, recorded in `{MIGRATIONS_TABLE}`; do not edit it after."
+                ),
+            ],
+        }
+    }
+
+    pub fn down(kind: DialectKind, version: i64, name: &str) -> Header {
+        Header {
+            no_transaction: false,
+            lines: vec![format!(
+                "Reverses Invect migration {version}_{name} ({kind}); run by `invect-cli migrate --revert`."
+            )],
+        }
+    }
+}
+
+/// A header, then each statement ended by `;` (a file with none runs `SELECT 1`).
+pub(super) fn file_text(header: &Header, statements: &[String]) -> String {
+    let mut sql = String::new();
+    if header.no_transaction {
+        sql.push_str("-- no-transaction\n");
+    }
+    for line in &header.lines {
+        sql.push_str("-- ");
+        sql.push_str(line);
+        sql.push('\n');
+    }
     for s in statements {
         sql.push('\n');
         sql.push_str(s);
         sql.push_str(";\n");
     }
+    if statements.is_empty() {
+        sql.push_str("\nSELECT 1;\n");
+    }
     sql
 }
 
-/// Writes the snapshot, then the migration, each through a temporary file
-/// renamed into place, so a crash never leaves half a file.
+/// Writes the snapshot, then the down file, then the up file, each through
+/// a temporary file renamed into place, so a crash never leaves half a file
+/// (and an up file is never there without its down file and snapshot).
 pub(super) fn write_files(dir: &Path, m: &NewMigration, snapshot: &Snapshot) -> Result<()> {
     write_snapshot(dir, snapshot)?;
+    if let (Some(path), Some(sql)) = (&m.down_path, &m.down_sql) {
+        write_atomic(path, sql)?;
+    }
     write_atomic(&m.path, &m.sql)
 }
 

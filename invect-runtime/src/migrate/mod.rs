@@ -1,9 +1,16 @@
 //! Production migrations (`invect-cli migrate`): SQL files in
-//! `migrations/<dialect>/<version>_<name>.sql`, written from the difference
-//! between the declared schema and a snapshot of the schema the files lead
-//! to, and applied by sqlx's [`Migrator`] with Invect's own history table
+//! `migrations/<dialect>/`, written from the difference between the
+//! declared schema and a snapshot of the schema the files lead to, and
+//! applied by sqlx's [`Migrator`] with Invect's own history table
 //! ([`MIGRATIONS_TABLE`]), so it never mixes with an application's own sqlx
-//! migrations.
+//! migrations. Each written migration is reversible in sqlx's layout:
+//! `<version>_<name>.up.sql` and `<version>_<name>.down.sql` ([`revert`]
+//! runs the down files); files written by hand as `<version>_<name>.sql` apply too.
+//!
+//! On PostgreSQL one change can take several files: enum values added
+//! first (committed before anything uses them), then the rest in one
+//! transaction, then each index on an existing table built `CONCURRENTLY`
+//! in a `-- no-transaction` file of its own.
 //!
 //! The snapshot of each written migration is `snapshots/<version>.json` in
 //! the dialect's folder; sqlx's migrator skips folders, so it never reads it.
@@ -28,22 +35,25 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use invect_schema::{DialectKind, Schema, diff_schemas};
+pub use invect_schema::DiffOptions;
+use invect_schema::{DataCheck, DialectKind, Schema};
 use serde::{Deserialize, Serialize};
 use sqlx::migrate::{AppliedMigration, Migrate, MigrateError, Migrator};
 use sqlx::postgres::{PgDatabaseError, PgErrorPosition};
 
 mod files;
+mod render;
 mod resume;
+mod revert;
 
 use crate::db::Db;
 use crate::driver::{Kept, driver};
 use crate::error::{Error, Result};
 use files::{
-    description, file_name, io_error, latest_snapshot, migration_files, migration_name,
-    migration_sql, next_version, read_snapshot, snapshot_path, snapshot_versions, write_files,
-    write_snapshot,
+    description, io_error, latest_snapshot, migration_files, migration_name, next_version,
+    read_snapshot, snapshot_path, snapshot_versions, write_files, write_snapshot,
 };
+pub use revert::revert;
 
 /// The table in which sqlx's migrator records Invect's applied migrations.
 pub use invect_schema::meta::MIGRATIONS_TABLE;
@@ -65,10 +75,37 @@ pub struct NewMigration {
     pub version: i64,
     /// The name part of the file name (`add_audit_logs`).
     pub name: String,
-    /// `migrations/<dialect>/<version>_<name>.sql`.
+    /// `migrations/<dialect>/<version>_<name>.up.sql`.
     pub path: PathBuf,
     /// The file's content.
     pub sql: String,
+    /// `migrations/<dialect>/<version>_<name>.down.sql`, its reverse.
+    pub down_path: Option<PathBuf>,
+    pub down_sql: Option<String>,
+}
+
+/// What one `migrate` run writes: its files in version order, and what the
+/// caller must look at before applying them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Changes {
+    pub files: Vec<NewMigration>,
+    /// What the drops lose: `(what, SELECT COUNT(*) of its rows or values)`;
+    /// see [`count_losses`].
+    pub losses: Vec<(String, String)>,
+    /// Rows that must not exist for the narrowing changes; see [`check_data`].
+    pub checks: Vec<DataCheck>,
+    /// Tables and columns no longer declared but kept, in words.
+    pub kept: Vec<String>,
+}
+
+impl Changes {
+    /// The file holding the main statements (the one after any enum file).
+    pub fn main(&self) -> Option<&NewMigration> {
+        self.files
+            .iter()
+            .find(|f| !f.name.ends_with(render::ENUM_SUFFIX))
+            .or(self.files.first())
+    }
 }
 
 /// One migration file and whether the database has applied it.
@@ -87,14 +124,22 @@ struct Snapshot {
     pub(super) dialect: DialectKind,
     pub(super) prefix: String,
     pub(super) schema: Schema,
+    /// The options the migration was written with.
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub(super) options: DiffOptions,
+}
+
+fn is_default(o: &DiffOptions) -> bool {
+    *o == DiffOptions::default()
 }
 
 /// Diffs `schema` (already prefixed, as [`merged_schema`](crate::merged_schema)
 /// returns it) against the snapshot of the latest migration in
-/// [`dialect_dir`], and writes `<version>_<name>.sql` plus its snapshot when
-/// something changed. `Ok(None)` when nothing changed; `dry_run` computes
-/// the migration and writes nothing. Non-additive changes give
-/// [`Error::MigrationRefused`] and write nothing.
+/// [`dialect_dir`], and writes the migration plus its snapshot when
+/// something changed, additive and automatic changes only. `Ok(None)` when
+/// nothing changed; `dry_run` computes the migration and writes nothing.
+/// Returns the main file; [`write_changes`] returns every file and takes
+/// the options for drops and narrowing changes.
 pub fn write_pending(
     root: &Path,
     kind: DialectKind,
@@ -103,34 +148,115 @@ pub fn write_pending(
     name: &str,
     dry_run: bool,
 ) -> Result<Option<NewMigration>> {
+    let changes = write_changes(
+        root,
+        kind,
+        schema,
+        prefix,
+        name,
+        DiffOptions::default(),
+        dry_run,
+    )?;
+    Ok(changes.and_then(|c| c.main().cloned()))
+}
+
+/// Like [`write_pending`], with `options` allowing drops and narrowing
+/// changes. Changes it cannot write give [`Error::MigrationRefused`] and
+/// write nothing. Before applying, the caller looks at what drops lose
+/// ([`count_losses`]) and whether narrowing changes would meet rows they
+/// refuse ([`check_data`]), on the database they are for.
+pub fn write_changes(
+    root: &Path,
+    kind: DialectKind,
+    schema: &Schema,
+    prefix: &str,
+    name: &str,
+    options: DiffOptions,
+    dry_run: bool,
+) -> Result<Option<Changes>> {
     let dir = dialect_dir(root, kind);
     let name = migration_name(&dir, name)?;
     let files = migration_files(&dir)?;
     let base = latest_snapshot(&dir, &files, kind, prefix)?;
     let old = base.as_ref().map(|s| s.schema.clone()).unwrap_or_default();
-    let statements = diff_schemas(kind.dialect(), &old, schema, prefix)
-        .map_err(|reasons| Error::MigrationRefused { reasons })?;
-    if statements.is_empty() {
-        return Ok(None);
-    }
     let last = files.keys().last().copied().max(base.map(|s| s.version));
-    let version = next_version(last);
-    let migration = NewMigration {
-        version,
-        path: dir.join(format!("{version}_{name}.sql")),
-        sql: migration_sql(kind, version, &name, &statements),
-        name,
+    let Some(run) = render::plan(kind, &old, schema, prefix, options)? else {
+        return Ok(None);
     };
+    let written = run.files(&dir, next_version(last), &name);
     if !dry_run {
-        let snapshot = Snapshot {
-            version,
-            dialect: kind,
-            prefix: prefix.to_string(),
-            schema: schema.clone(),
-        };
-        write_files(&dir, &migration, &snapshot)?;
+        for file in &written {
+            let snapshot = Snapshot {
+                version: file.version,
+                dialect: kind,
+                prefix: prefix.to_string(),
+                schema: run.plan.target.clone(),
+                options,
+            };
+            write_files(&dir, file, &snapshot)?;
+        }
     }
-    Ok(Some(migration))
+    Ok(Some(Changes {
+        files: written,
+        losses: run.plan.losses,
+        checks: run.plan.checks,
+        kept: run.plan.kept,
+    }))
+}
+
+/// Writes an empty reversible migration, `<version>_<name>.up.sql` and
+/// `.down.sql`, for the user to fill in, with the snapshot of `schema`: the
+/// way to a change Invect does not write (change the declarations, then
+/// `invect-cli migrate --new NAME`, then write the SQL of both files).
+pub fn new_empty(
+    root: &Path,
+    kind: DialectKind,
+    schema: &Schema,
+    prefix: &str,
+    name: &str,
+) -> Result<NewMigration> {
+    let dir = dialect_dir(root, kind);
+    let name = migration_name(&dir, name)?;
+    let files = migration_files(&dir)?;
+    let last = files
+        .keys()
+        .last()
+        .copied()
+        .max(snapshot_versions(&dir)?.last().copied());
+    let file = render::empty(&dir, kind, next_version(last), &name);
+    let snapshot = Snapshot {
+        version: file.version,
+        dialect: kind,
+        prefix: prefix.to_string(),
+        schema: schema.clone(),
+        options: DiffOptions::default(),
+    };
+    write_files(&dir, &file, &snapshot)?;
+    Ok(file)
+}
+
+/// How many rows or values each drop of `changes` loses on `db` (read-only).
+pub async fn count_losses(db: &Db, changes: &Changes) -> Result<Vec<(String, i64)>> {
+    let mut conn = db.acquire().await?;
+    let mut out = Vec::new();
+    for (what, sql) in &changes.losses {
+        out.push((what.clone(), conn.int(sql).await?.unwrap_or(0)));
+    }
+    Ok(out)
+}
+
+/// The narrowing changes of `changes` that rows of `db` would refuse, each
+/// with how many rows; empty when every check passes (read-only).
+pub async fn check_data(db: &Db, changes: &Changes) -> Result<Vec<(DataCheck, i64)>> {
+    let mut conn = db.acquire().await?;
+    let mut out = Vec::new();
+    for check in &changes.checks {
+        let n = conn.int(&check.count_sql).await?.unwrap_or(0);
+        if n > 0 {
+            out.push((check.clone(), n));
+        }
+    }
+    Ok(out)
 }
 
 /// Records that the newest migration file, written by hand (it has no
@@ -158,6 +284,7 @@ pub fn adopt_hand_written(
         dialect: kind,
         prefix: prefix.to_string(),
         schema: schema.clone(),
+        options: DiffOptions::default(),
     };
     write_snapshot(&dir, &snapshot)?;
     Ok(Some(version))
@@ -195,7 +322,23 @@ pub async fn status(db: &Db, root: &Path) -> Result<Vec<MigrationState>> {
 /// push would, and it is marked done (its version comes first in the result).
 /// A hand-written or edited one gives [`Error::MigrationDirty`].
 pub async fn apply(db: &Db, root: &Path) -> Result<Vec<i64>> {
-    run_pending(db, root, false).await
+    apply_with_lock_timeout(db, root, DEFAULT_LOCK_TIMEOUT).await
+}
+
+/// How long a migration's statement waits for a lock on a table before it
+/// fails (PostgreSQL `lock_timeout`, MySQL `lock_wait_timeout`), so that a
+/// migration stuck behind a long query fails fast instead of making every
+/// writer queue behind it. SQLite waits for its write lock as it always does.
+pub const DEFAULT_LOCK_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// [`apply`] with another lock timeout than [`DEFAULT_LOCK_TIMEOUT`]
+/// (`invect-cli migrate --lock-timeout-ms`).
+pub async fn apply_with_lock_timeout(
+    db: &Db,
+    root: &Path,
+    lock_timeout: std::time::Duration,
+) -> Result<Vec<i64>> {
+    run_pending(db, root, false, lock_timeout).await
 }
 
 /// Records every pending file of `db`'s dialect in [`MIGRATIONS_TABLE`] as
@@ -205,10 +348,15 @@ pub async fn apply(db: &Db, root: &Path) -> Result<Vec<i64>> {
 /// The caller checks first that the database is up to date (the CLI's
 /// `migrate --baseline` refuses otherwise). Returns the versions recorded.
 pub async fn baseline(db: &Db, root: &Path) -> Result<Vec<i64>> {
-    run_pending(db, root, true).await
+    run_pending(db, root, true, DEFAULT_LOCK_TIMEOUT).await
 }
 
-async fn run_pending(db: &Db, root: &Path, record_only: bool) -> Result<Vec<i64>> {
+async fn run_pending(
+    db: &Db,
+    root: &Path,
+    record_only: bool,
+    lock_timeout: std::time::Duration,
+) -> Result<Vec<i64>> {
     let dir = dialect_dir(root, db.kind());
     let files = migration_files(&dir)?;
     if files.is_empty() {
@@ -230,11 +378,23 @@ async fn run_pending(db: &Db, root: &Path, record_only: bool) -> Result<Vec<i64>
     };
     let mut conn = db.acquire().await?;
     if conn.lock_session().await? {
-        let result = if conn.driver().transactional_ddl() {
-            run.pending(&mut conn).await
-        } else {
-            resume::pending(&run, &mut conn).await
+        let bound = conn.driver().lock_timeout_sql(lock_timeout);
+        let result = match &bound {
+            Some((set, _)) => conn.execute(set).await,
+            None => Ok(()),
         };
+        let result = match result {
+            Ok(()) if conn.driver().transactional_ddl() => run.pending(&mut conn).await,
+            Ok(()) => resume::pending(&run, &mut conn).await,
+            Err(e) => Err(e),
+        };
+        if let Some((_, reset)) = &bound
+            && let Err(e) = conn.execute(reset).await
+        {
+            // Never hand a bounded session back to the pool.
+            conn.close_on_drop();
+            tracing::warn!("could not reset the lock timeout: {e}");
+        }
         conn.unlock_session(result).await
     } else {
         // No session lock (SQLite): one write transaction is the lock.

@@ -6,12 +6,12 @@
 //! migration done. Any other file stays the user's call
 //! ([`Error::MigrationDirty`](crate::Error::MigrationDirty)).
 
-use invect_schema::{Schema, diff_schemas};
+use invect_schema::Schema;
 use sqlx::migrate::{Migrate, MigrateError};
 
+use super::files::file_stem_name;
 use super::{
-    MIGRATIONS_TABLE, Run, Snapshot, file_name, io_error, migration_sql, read_snapshot,
-    snapshot_path, snapshot_versions,
+    MIGRATIONS_TABLE, Run, Snapshot, io_error, read_snapshot, snapshot_path, snapshot_versions,
 };
 use crate::driver::Conn;
 use crate::error::Result;
@@ -67,15 +67,18 @@ pub(super) fn written_by_invect(run: &Run, version: i64) -> Result<Option<Snapsh
         Some(v) => read_snapshot(&snapshot_path(&run.dir, *v))?.schema,
         None => Schema::default(),
     };
-    let Ok(statements) = diff_schemas(run.kind.dialect(), &base, &target.schema, &target.prefix)
-    else {
+    let planned = super::render::plan(
+        run.kind,
+        &base,
+        &target.schema,
+        &target.prefix,
+        target.options,
+    );
+    let Ok(Some(planned)) = planned else {
         return Ok(None);
     };
-    let full = file_name(file);
-    let name = full
-        .strip_prefix(&format!("{version}_"))
-        .and_then(|n| n.strip_suffix(".sql"))
-        .unwrap_or_default();
+    let name = file_stem_name(file);
     let text = std::fs::read_to_string(file).map_err(|e| io_error(file, "cannot read", e))?;
-    Ok((text == migration_sql(run.kind, version, name, &statements)).then_some(target))
+    let written = planned.files(&run.dir, version, &name);
+    Ok(written.iter().any(|f| f.sql == text).then_some(target))
 }

@@ -279,6 +279,11 @@ pub trait Dialect: Sync {
         self.create_index(table, i)
     }
 
+    /// Drops an index [`Dialect::create_index_online`] built, the same way.
+    fn drop_index_online(&self, table: &str, name: &str) -> String {
+        self.drop_index(table, name)
+    }
+
     /// Whether [`Dialect::create_index_online`] must run outside a
     /// transaction, hence in a migration file of its own.
     fn online_index_needs_own_file(&self) -> bool {

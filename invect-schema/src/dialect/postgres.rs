@@ -68,6 +68,10 @@ impl Dialect for Postgres {
             .replacen(" INDEX ", " INDEX CONCURRENTLY ", 1)
     }
 
+    fn drop_index_online(&self, _table: &str, name: &str) -> String {
+        format!("DROP INDEX CONCURRENTLY IF EXISTS {}", self.quote(name))
+    }
+
     fn online_index_needs_own_file(&self) -> bool {
         true
     }

@@ -84,9 +84,11 @@ pub(super) fn late(diff: &mut SchemaDiff) {
                     .statements
                     .push(d.create_index(&t.def.name, &index));
             } else if d.online_index_needs_own_file() {
-                diff.plan
-                    .online_indexes
-                    .push(d.create_index_online(&t.def.name, &index));
+                diff.plan.online_indexes.push(super::OnlineIndex {
+                    table: t.def.name.to_string(),
+                    name: index.name(&t.def.name),
+                    sql: d.create_index_online(&t.def.name, &index),
+                });
             } else {
                 diff.plan
                     .statements

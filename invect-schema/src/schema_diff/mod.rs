@@ -48,7 +48,7 @@ pub struct MigrationPlan {
     /// Indexes on existing tables built while writers go on, each outside a
     /// transaction ([`Dialect::online_index_needs_own_file`]); elsewhere
     /// they are in `statements`.
-    pub online_indexes: Vec<String>,
+    pub online_indexes: Vec<OnlineIndex>,
     /// What the drops lose: `(what, SELECT COUNT(*) of the rows or values)`.
     pub losses: Vec<(String, String)>,
     /// Rows that must not exist for the narrowing changes to succeed.
@@ -57,6 +57,15 @@ pub struct MigrationPlan {
     pub kept: Vec<String>,
     /// The schema the statements lead to: `new` plus what was kept.
     pub target: Schema,
+}
+
+/// An index built on an existing table while writers go on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OnlineIndex {
+    pub table: String,
+    pub name: String,
+    /// [`Dialect::create_index_online`].
+    pub sql: String,
 }
 
 impl MigrationPlan {
@@ -85,7 +94,7 @@ pub fn diff_schemas(
     let plan = plan_migration(d, old, new, prefix, DiffOptions::default())?;
     let mut out = plan.enum_values;
     out.extend(plan.statements);
-    out.extend(plan.online_indexes);
+    out.extend(plan.online_indexes.into_iter().map(|i| i.sql));
     Ok(out)
 }
 
@@ -165,7 +174,7 @@ pub fn plan_reverse(
     let plan = diff.finish()?;
     let mut out = plan.enum_values;
     out.extend(plan.statements);
-    out.extend(plan.online_indexes);
+    out.extend(plan.online_indexes.into_iter().map(|i| i.sql));
     Ok(out)
 }
 

@@ -1,0 +1,81 @@
+//! `migrate --revert N`: the down files of the last N applied migrations,
+//! newest first, through sqlx's migrator, under the database's lock.
+
+use std::path::Path;
+
+use sqlx::migrate::{Migrate, MigrateError};
+
+use super::files::{down_files, migration_files};
+use super::{MIGRATIONS_TABLE, Run, dialect_dir, resolve};
+use crate::db::Db;
+use crate::error::{Error, Result};
+
+/// Undoes the last `count` applied migrations of `db`'s dialect, newest
+/// first, each by its `<version>_<name>.down.sql` (in one transaction where
+/// the file allows). Checked first, before anything runs: applied files
+/// unchanged, and every one to undo has a down file (a hand-written
+/// `<version>_<name>.sql` has none). Returns the versions reverted.
+pub async fn revert(db: &Db, root: &Path, count: usize) -> Result<Vec<i64>> {
+    let dir = dialect_dir(root, db.kind());
+    let run = Run {
+        migrator: resolve(&dir).await?,
+        files: migration_files(&dir)?,
+        dir,
+        kind: db.kind(),
+    };
+    let mut conn = db.acquire().await?;
+    if conn.lock_session().await? {
+        let result = run.revert(&mut conn, count).await;
+        conn.unlock_session(result).await
+    } else {
+        conn.begin_write().await?;
+        let result = run.revert(&mut conn, count).await;
+        conn.end_locked(result).await
+    }
+}
+
+impl Run {
+    async fn revert<C: Migrate>(&self, conn: &mut C, count: usize) -> Result<Vec<i64>> {
+        let table = MIGRATIONS_TABLE;
+        conn.ensure_migrations_table(table)
+            .await
+            .map_err(|e| self.error(e))?;
+        if let Some(v) = conn.dirty_version(table).await.map_err(|e| self.error(e))? {
+            return Err(self.error(MigrateError::Dirty(v)));
+        }
+        let applied = conn
+            .list_applied_migrations(table)
+            .await
+            .map_err(|e| self.error(e))?;
+        self.check_applied(&applied)?;
+        let mut versions: Vec<i64> = applied.iter().map(|a| a.version).collect();
+        versions.sort_unstable_by(|a, b| b.cmp(a));
+        versions.truncate(count);
+        let downs = down_files(&self.dir)?;
+        let mut steps = Vec::new();
+        for v in &versions {
+            let down = self
+                .migrator
+                .iter()
+                .find(|m| m.version == *v && m.migration_type.is_down_migration());
+            match down {
+                Some(m) if downs.contains_key(v) => steps.push(m),
+                _ => return Err(self.no_down_file(*v)),
+            }
+        }
+        for m in steps {
+            conn.revert(table, m).await.map_err(|e| self.error(e))?;
+        }
+        Ok(versions)
+    }
+
+    fn no_down_file(&self, version: i64) -> Error {
+        Error::MigrationFiles {
+            path: self.file(version),
+            message: format!(
+                "migration {version} has no down file (`{version}_<name>.down.sql`), so it cannot be \
+                 reverted; write one, or revert fewer migrations; nothing was reverted"
+            ),
+        }
+    }
+}
