@@ -21,6 +21,11 @@ pub struct Plan {
     pub statements: Vec<String>,
     /// What push will not do, each with what a migration must do instead.
     pub refusals: Vec<String>,
+    /// Those of `statements` that add values to existing enum types
+    /// (PostgreSQL's `ALTER TYPE … ADD VALUE`, MySQL's `MODIFY COLUMN`):
+    /// where DDL is transactional, push commits them before the rest, as
+    /// PostgreSQL cannot use a value in the transaction that added it.
+    pub enum_values: Vec<String>,
 }
 
 /// What a push did.
@@ -42,28 +47,76 @@ pub async fn plan(db: &Db, schema: &Schema, prefix: &str) -> Result<Plan> {
 }
 
 /// Applies the schema additively. PostgreSQL and SQLite run every statement
-/// in one transaction; MySQL (whose DDL commits as it goes) runs steps that a
-/// later push can complete. Concurrent pushes and migrations of one database
-/// wait for each other: both take the database's one lock (a PostgreSQL
-/// advisory lock keyed on the database name, a MySQL `GET_LOCK` named after
-/// it, SQLite's write lock).
+/// in one transaction, except that values added to existing enum types are
+/// committed first in a transaction of their own (a value cannot be used in
+/// the transaction that added it), the database's lock held across both;
+/// MySQL (whose DDL commits as it goes) runs steps that a later push can
+/// complete. Concurrent pushes and migrations of one database wait for each
+/// other: both take the database's one lock (a PostgreSQL advisory lock
+/// keyed on the database name, a MySQL `GET_LOCK` named after it, SQLite's
+/// write lock).
 pub async fn push(db: &Db, schema: &Schema, prefix: &str) -> Result<PushReport> {
     let mut conn = db.acquire().await?;
-    if conn.driver().transactional_ddl() {
-        conn.begin_locked().await?;
-        let result = apply(&mut conn, schema, prefix).await;
-        conn.end_locked(result).await
-    } else {
+    if !conn.driver().transactional_ddl() {
         conn.lock_session().await?;
         let result = apply(&mut conn, schema, prefix).await;
-        conn.unlock_session(result).await
+        return conn.unlock_session(result).await;
     }
+    conn.begin_locked().await?;
+    let plan = match build_plan(&mut conn, schema, prefix).await {
+        Ok(plan) => plan,
+        Err(e) => return conn.end_locked(Err(e)).await,
+    };
+    if plan.enum_values.is_empty() || !plan.refusals.is_empty() {
+        let result = run(&mut conn, plan).await;
+        return conn.end_locked(result).await;
+    }
+    // Taken inside the transaction, whose lock this session already holds,
+    // so no other push or migration can start between the two transactions.
+    match conn.lock_session().await {
+        Ok(true) => {}
+        Ok(false) => {
+            let result = run(&mut conn, plan).await;
+            return conn.end_locked(result).await;
+        }
+        Err(e) => return conn.end_locked(Err(e)).await,
+    }
+    let result = enum_values_first(&mut conn, plan.enum_values, schema, prefix).await;
+    conn.unlock_session(result).await
+}
+
+/// Runs `enum_values` in the open locked transaction and commits it, then
+/// plans and applies the rest in a second one; the caller holds the
+/// session lock throughout.
+async fn enum_values_first(
+    conn: &mut Conn,
+    enum_values: Vec<String>,
+    schema: &Schema,
+    prefix: &str,
+) -> Result<PushReport> {
+    let first = Plan {
+        statements: enum_values,
+        ..Plan::default()
+    };
+    let added = run(conn, first).await;
+    let mut report = conn.end_locked(added).await?;
+    conn.begin_locked().await?;
+    let rest = apply(conn, schema, prefix).await;
+    report
+        .statements
+        .extend(conn.end_locked(rest).await?.statements);
+    Ok(report)
 }
 
 /// Plans and runs the additive statements on `conn`, which the caller has
 /// locked (and, where the dialect allows it, put in a transaction).
 pub(crate) async fn apply(conn: &mut Conn, schema: &Schema, prefix: &str) -> Result<PushReport> {
     let plan = build_plan(conn, schema, prefix).await?;
+    run(conn, plan).await
+}
+
+/// Runs `plan`'s statements on `conn`, or refuses it.
+async fn run(conn: &mut Conn, plan: Plan) -> Result<PushReport> {
     if !plan.refusals.is_empty() {
         return Err(Error::PushRefused {
             reasons: plan.refusals,
@@ -123,7 +176,9 @@ async fn add_step(
                 (Some(t), Some(c)) => t.column(c).map(|c| (t, c)).into_iter().collect(),
                 _ => Vec::new(),
             };
-            plan.statements.extend(d.extend_enum(e, &values, &uses));
+            let added = d.extend_enum(e, &values, &uses);
+            plan.statements.extend(added.iter().cloned());
+            plan.enum_values.extend(added);
         }
         Drift::MissingTable { table } => {
             let Some(t) = schema.table(table) else { return Ok(()) };

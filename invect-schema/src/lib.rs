@@ -43,8 +43,8 @@ pub mod validate;
 
 pub use dialect::{
     Dialect, DialectKind, LikeToken, LockWait, MySql, Postgres, Sqlite, foreign_key_name,
-    like_literal, like_tokens, parse_mysql_enum, render_schema, render_script, render_table,
-    script_text,
+    like_literal, like_tokens, parse_mysql_enum, rebuild_table, referencing_tables, render_schema,
+    render_script, render_table, script_text,
 };
 pub use error::{ColumnAttribute, SchemaError, SchemaErrors};
 pub use merge::{Schema, SchemaBuilder, SchemaTable};

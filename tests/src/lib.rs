@@ -25,6 +25,7 @@ pub mod credential_writers;
 pub mod plugin;
 mod proxy;
 mod rows;
+pub mod stages;
 
 pub use any::{AnyTestDb, raw};
 pub use proxy::Proxy;

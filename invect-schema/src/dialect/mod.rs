@@ -9,6 +9,7 @@ mod sqlite_rebuild;
 pub use mysql::{MySql, parse_mysql_enum};
 pub use postgres::Postgres;
 pub use sqlite::Sqlite;
+pub use sqlite_rebuild::{rebuild_table, referencing_tables};
 
 use serde::{Deserialize, Serialize};
 

@@ -111,6 +111,7 @@ impl Dialect for Sqlite {
             &alter.after.name,
             alter.after,
             &self.rebuild_fill(alter),
+            &alter.referenced_by,
         )
     }
 

@@ -23,6 +23,9 @@ pub struct TableAlter<'a> {
     pub after: &'a crate::TableDef,
     pub changed: Vec<ColumnChange<'a>>,
     pub dropped: Vec<&'a ColumnDef>,
+    /// The tables whose rows reference this one, directly or through each
+    /// other, parents first (a SQLite rebuild keeps their rows).
+    pub referenced_by: Vec<crate::Name>,
 }
 
 /// Rows that must not exist for a narrowing change to succeed.

@@ -448,11 +448,13 @@ impl SchemaDiff<'_> {
         if changed.is_empty() && dropped.is_empty() {
             return;
         }
+        let defs = self.plan.target.tables.iter().map(|t| &t.def);
         let alter = TableAlter {
             current: &current,
             after: &after,
             changed,
             dropped,
+            referenced_by: crate::referencing_tables(defs, &t.def.name),
         };
         self.plan.statements.extend(self.d.alter_table(&alter));
         if self.d.rebuilds_tables() {

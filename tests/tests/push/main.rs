@@ -3,6 +3,7 @@
 //! application's tables untouched, rows kept, concurrent pushes, failures
 //! half-way, SELECT-only verification and a plugin.
 
+mod enums;
 mod support;
 
 use invect_runtime::ColumnExt;
