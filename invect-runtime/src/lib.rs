@@ -34,6 +34,7 @@ mod plugin;
 mod push;
 pub mod query;
 mod redact;
+mod renames;
 mod report;
 mod table;
 mod tables;

@@ -15,7 +15,9 @@ pub async fn verify(db: &Db, schema: &Schema, database_id: &str) -> Result<Verif
     conn.begin_read().await?;
     let live = crate::introspect::introspect_conn(&mut conn).await;
     conn.end_read().await?;
-    let live = live?;
+    let mut live = live?;
+    // While a declared rename is pending, the old name is accepted.
+    crate::renames::Pending::find(schema, &live, None).apply_to(&mut live, &mut Default::default());
     let problems = diff(conn.kind(), schema, &live, &Default::default())
         .into_iter()
         .filter(Drift::breaks_queries)

@@ -34,8 +34,8 @@ mod merge;
 pub mod meta;
 mod schema_diff;
 pub use schema_diff::{
-    ColumnChange, DataCheck, DiffOptions, MigrationPlan, OnlineIndex, TableAlter, diff_schemas,
-    plan_migration, plan_reverse,
+    ChangeKind, ColumnChange, DataCheck, DiffOptions, MigrationPlan, OnlineIndex, TableAlter,
+    before_renames, classify, diff_schemas, plan_migration, plan_reverse, type_changed,
 };
 mod model;
 pub mod statements;

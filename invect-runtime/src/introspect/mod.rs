@@ -117,3 +117,27 @@ pub fn type_matches(kind: DialectKind, expected: &ColumnType, live: &LiveColumn)
         DialectKind::Mysql => mysql::type_matches(expected, live),
     }
 }
+
+/// The abstract type a live column has, when it is one Invect renders
+/// (push reads it to tell a widening change from a narrowing one). Enum
+/// columns give `None`: their values are compared on their own.
+pub fn live_type(kind: DialectKind, live: &LiveColumn) -> Option<ColumnType> {
+    let length = live
+        .data_type
+        .trim()
+        .strip_prefix("varchar(")
+        .and_then(|rest| rest.strip_suffix(')'))
+        .and_then(|n| n.parse().ok());
+    [
+        ColumnType::Number,
+        ColumnType::BigInt,
+        ColumnType::Boolean,
+        ColumnType::Date,
+        ColumnType::Json,
+        ColumnType::Uuid,
+        ColumnType::Text,
+        ColumnType::String { max_length: length },
+    ]
+    .into_iter()
+    .find(|ty| type_matches(kind, ty, live))
+}

@@ -28,10 +28,11 @@ pub(super) async fn pending(run: &Run, conn: &mut Conn) -> Result<Vec<i64>> {
         .await
         .map_err(|e| run.error(e))?;
     if let Some(version) = dirty {
-        let Some(target) = written_by_invect(run, version)? else {
+        let Some((target, drops)) = written_by_invect(run, version)? else {
             return Err(run.error(MigrateError::Dirty(version)));
         };
         crate::push::apply(conn, &target.schema, &target.prefix).await?;
+        finish_drops(conn, &target.prefix, &drops).await?;
         conn.execute(&format!(
             "UPDATE {MIGRATIONS_TABLE} SET success = TRUE WHERE version = {version}"
         ))
@@ -43,9 +44,36 @@ pub(super) async fn pending(run: &Run, conn: &mut Conn) -> Result<Vec<i64>> {
     Ok(done)
 }
 
-/// The snapshot `version` leads to, when its file is exactly what Invect
-/// wrote from the snapshot before it to this one.
-pub(super) fn written_by_invect(run: &Run, version: i64) -> Result<Option<Snapshot>> {
+/// What a migration drops: `(table, None)` or a column of a table.
+type Drops = Vec<(String, Option<invect_schema::ColumnDef>)>;
+
+/// The drops of an unfinished migration that have not run yet (push, which
+/// completed the rest, never drops).
+async fn finish_drops(conn: &mut Conn, prefix: &str, drops: &Drops) -> Result<()> {
+    let d = conn.kind().dialect();
+    let live = crate::introspect::introspect_conn(conn).await?;
+    for (table, column) in drops {
+        let Some(t) = live.tables.get(table) else {
+            continue;
+        };
+        let statements = match column {
+            None => vec![
+                d.drop_table(table),
+                invect_schema::meta::forget_sql(d, prefix, table),
+            ],
+            Some(c) if t.column(&c.name).is_some() => d.drop_column(table, c),
+            Some(_) => continue,
+        };
+        for sql in statements {
+            conn.execute(&sql).await?;
+        }
+    }
+    Ok(())
+}
+
+/// The snapshot `version` leads to and what it drops, when its file is
+/// exactly what Invect wrote from the snapshot before it to this one.
+pub(super) fn written_by_invect(run: &Run, version: i64) -> Result<Option<(Snapshot, Drops)>> {
     let Some(file) = run.files.get(&version) else {
         return Ok(None);
     };
@@ -80,5 +108,9 @@ pub(super) fn written_by_invect(run: &Run, version: i64) -> Result<Option<Snapsh
     let name = file_stem_name(file);
     let text = std::fs::read_to_string(file).map_err(|e| io_error(file, "cannot read", e))?;
     let written = planned.files(&run.dir, version, &name);
-    Ok(written.iter().any(|f| f.sql == text).then_some(target))
+    let drops = planned.plan.drops.clone();
+    Ok(written
+        .iter()
+        .any(|f| f.sql == text)
+        .then_some((target, drops)))
 }

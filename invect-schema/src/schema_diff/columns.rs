@@ -40,7 +40,8 @@ pub struct DataCheck {
 }
 
 /// What a change of one column is.
-pub(crate) enum Kind {
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Kind {
     /// Nothing the database sees changes.
     Same,
     /// Done without asking: no value can be lost or refused.
@@ -53,12 +54,7 @@ pub(crate) enum Kind {
 
 /// How column `was` becomes `now`; `place` is `(table, column)` as the
 /// database names them now, for the checks' SQL.
-pub(crate) fn classify(
-    d: &dyn Dialect,
-    was: &ColumnDef,
-    now: &ColumnDef,
-    place: (&str, &str),
-) -> Kind {
+pub fn classify(d: &dyn Dialect, was: &ColumnDef, now: &ColumnDef, place: (&str, &str)) -> Kind {
     // An enum's values are diffed on their own (`extend_enum`).
     let mut seen = was.clone();
     if let (ColumnType::Enum(x), ColumnType::Enum(y)) = (&was.ty, &now.ty)
@@ -105,7 +101,7 @@ pub(crate) fn classify(
 }
 
 /// Whether the SQL type itself changes (not only nullability, default or CHECK).
-pub(crate) fn type_changed(d: &dyn Dialect, was: &ColumnType, now: &ColumnType) -> bool {
+pub fn type_changed(d: &dyn Dialect, was: &ColumnType, now: &ColumnType) -> bool {
     match (was, now) {
         (ColumnType::Enum(x), ColumnType::Enum(y)) => x.name != y.name,
         _ => d.column_type(was) != d.column_type(now),

@@ -21,8 +21,10 @@ use crate::dialect::Dialect;
 use crate::merge::{Schema, SchemaTable};
 use crate::meta::{create_database, create_recorded, forget_sql, rename_record_sql};
 use crate::model::{ColumnDef, EnumDef, TableDef};
-pub use columns::{ColumnChange, DataCheck, TableAlter};
-use columns::{Kind, classify, type_changed};
+use columns::Kind;
+pub use columns::{
+    ColumnChange, DataCheck, Kind as ChangeKind, TableAlter, classify, type_changed,
+};
 use renames::Renames;
 
 /// What a migration may do beyond adding, renaming and widening.
@@ -55,6 +57,8 @@ pub struct MigrationPlan {
     pub checks: Vec<DataCheck>,
     /// Tables and columns no longer declared but kept, in words.
     pub kept: Vec<String>,
+    /// What the statements drop: `(table, None)`, or a column of a table.
+    pub drops: Vec<(String, Option<ColumnDef>)>,
     /// The schema the statements lead to: `new` plus what was kept.
     pub target: Schema,
 }
@@ -178,6 +182,54 @@ pub fn plan_reverse(
     Ok(out)
 }
 
+/// `new` as it was before the renames `pending` says a database still
+/// lacks (`pending(table, None)` for a table's `renamed_from`,
+/// `pending(table, Some(column))` for a column's): diffing it against `new`
+/// gives exactly the statements of those renames.
+pub fn before_renames(new: &Schema, pending: impl Fn(&str, Option<&str>) -> bool) -> Schema {
+    let mut out = new.clone();
+    for t in &mut out.tables {
+        let table = t.def.name.to_string();
+        for c in t.def.columns.to_mut() {
+            if let Some(old) = c.renamed_from.clone()
+                && pending(&table, Some(&c.name))
+            {
+                let renamed = std::mem::replace(&mut c.name, old.clone());
+                rename_uses(&mut t.def.primary_key, &renamed, &old);
+                for i in t.def.indexes.to_mut() {
+                    rename_uses(&mut i.columns, &renamed, &old);
+                }
+            }
+        }
+    }
+    for i in 0..out.tables.len() {
+        let t = &out.tables[i].def;
+        let Some(old) = t.renamed_from.clone().filter(|_| pending(&t.name, None)) else {
+            continue;
+        };
+        let new_name = t.name.clone();
+        out.tables[i].def.name = old.clone();
+        for other in &mut out.tables {
+            for c in other.def.columns.to_mut() {
+                if let Some(fk) = &mut c.references
+                    && fk.table == new_name
+                {
+                    fk.table = old.clone();
+                }
+            }
+        }
+    }
+    out
+}
+
+fn rename_uses(names: &mut std::borrow::Cow<'static, [crate::Name]>, from: &str, to: &crate::Name) {
+    for n in names.to_mut() {
+        if n == from {
+            *n = to.clone();
+        }
+    }
+}
+
 /// Every table of `schema` dropped, children first, then the record table
 /// and the enum types: the reverse of the first migration.
 fn drop_database(d: &dyn Dialect, schema: &Schema, prefix: &str) -> Vec<String> {
@@ -279,6 +331,7 @@ impl SchemaDiff<'_> {
             }
             let name = &t.def.name;
             if self.options.allow_drop {
+                self.plan.drops.push((name.to_string(), None));
                 self.plan.statements.push(self.d.drop_table(name));
                 self.plan
                     .statements
@@ -557,6 +610,7 @@ impl SchemaDiff<'_> {
     }
 
     fn lose_column(&mut self, table: &str, c: &ColumnDef) {
+        self.plan.drops.push((table.to_string(), Some(c.clone())));
         let (t, col) = (
             self.renames.old_table(table),
             self.renames.old_column(table, &c.name),

@@ -4,6 +4,7 @@
 //! half-way, SELECT-only verification and a plugin.
 
 mod enums;
+mod renames;
 mod support;
 
 use invect_runtime::ColumnExt;
@@ -12,6 +13,7 @@ use invect_runtime::schema::DialectKind;
 use invect_runtime::{Drift, Error, Plugin, SchemaVerification};
 use invect_tests::AnyTestDb;
 
+use renames::push_applies_renames_and_widening_keeping_rows;
 use support::{
     AuditLog, FlowTenant, NewAuditLog, app_snapshot, audit_logs, create_app_tables, flow_tenant,
     invect, invect_with, live_core, raw, reference_core,
@@ -28,6 +30,7 @@ invect_tests::per_dialect!(
     prefix_keeps_clear_of_the_applications_flows,
     non_additive_changes_are_refused,
     a_column_made_before_its_length_check_still_verifies,
+    push_applies_renames_and_widening_keeping_rows,
 );
 
 /// A `max_length` column added before Invect wrote a length CHECK for it

@@ -12,7 +12,11 @@ use crate::db::Db;
 use crate::diff::diff;
 use crate::driver::Conn;
 use crate::error::{Error, Result};
+use crate::renames::Pending;
 use crate::report::Drift;
+
+mod changes;
+use changes::Changes;
 
 /// The statements a push would run, or why it cannot run.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -138,19 +142,29 @@ async fn run(conn: &mut Conn, plan: Plan) -> Result<PushReport> {
 async fn build_plan(conn: &mut Conn, schema: &Schema, prefix: &str) -> Result<Plan> {
     let kind = conn.kind();
     let d = kind.dialect();
-    let live = crate::introspect::introspect_conn(conn).await?;
+    let mut live = crate::introspect::introspect_conn(conn).await?;
     let meta = meta_table_name(prefix);
     let mut plan = Plan::default();
-    let recorded: BTreeSet<String> = if live.tables.contains_key(&meta) {
+    let mut recorded: BTreeSet<String> = if live.tables.contains_key(&meta) {
         let sql = format!("SELECT {} FROM {}", d.quote("table_name"), d.quote(&meta));
         conn.strings(&sql).await?.into_iter().collect()
     } else {
         plan.statements.extend(render_table(d, &meta_table(prefix)));
         BTreeSet::new()
     };
+    // Declared renames first; the rest is planned as if they had run.
+    let renames = Pending::find(schema, &live, Some(&recorded));
+    plan.statements
+        .extend(renames.statements(d, schema, prefix));
+    renames.apply_to(&mut live, &mut recorded);
+    let mut changes = Changes::default();
     for drift in diff(kind, schema, &live, &recorded) {
+        if changes.take(kind, schema, &live, &drift) {
+            continue;
+        }
         add_step(conn, d, schema, prefix, &recorded, drift, &mut plan).await?;
     }
+    changes.plan(d, schema, &live, &mut plan);
     Ok(plan)
 }
 
