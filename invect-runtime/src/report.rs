@@ -294,6 +294,10 @@ impl std::fmt::Display for VerifyReport {
                 "database `{}` has every table and column Invect needs",
                 self.database_id
             )?;
+            if self.warnings.is_empty() {
+                return Ok(());
+            }
+            write!(f, ", but ")?;
             return self.write_warnings(f);
         }
         writeln!(
@@ -310,19 +314,20 @@ impl std::fmt::Display for VerifyReport {
             "to fix it: run `invect-cli generate`, then `invect-cli migrate --push` (development) \
              or `invect-cli migrate` (production)"
         )?;
+        if self.warnings.is_empty() {
+            return Ok(());
+        }
+        write!(f, "\nand ")?;
         self.write_warnings(f)
     }
 }
 
 impl VerifyReport {
-    /// The warnings, one a line after a heading, and what fixes them.
+    /// The warnings after a count, one a line, and what fixes them.
     fn write_warnings(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        if self.warnings.is_empty() {
-            return Ok(());
-        }
         writeln!(
             f,
-            "\n{} warning(s): queries work, but indexes, foreign keys or defaults differ from the schema:",
+            "{} warning(s) (queries work; indexes, foreign keys or defaults differ from the schema):",
             self.warnings.len()
         )?;
         for w in &self.warnings {
@@ -330,7 +335,73 @@ impl VerifyReport {
         }
         write!(
             f,
-            "push adds missing indexes; anything else needs a migration (or the database changed back by hand)"
+            "push adds a missing index; anything else needs a migration, or the database changed back by hand"
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn report(problems: Vec<Drift>, warnings: Vec<Drift>) -> VerifyReport {
+        VerifyReport {
+            database_id: "main".into(),
+            problems,
+            warnings,
+        }
+    }
+
+    fn default_drift(expected: Option<&str>, found: Option<&str>) -> Drift {
+        Drift::DefaultMismatch {
+            table: "flows".into(),
+            column: "is_active".into(),
+            expected: expected.map(Into::into),
+            found: found.map(Into::into),
+        }
+    }
+
+    #[test]
+    fn warnings_pass_the_startup_check_but_are_listed() {
+        let r = report(Vec::new(), vec![default_drift(Some("TRUE"), None)]);
+        assert!(r.is_ok() && !r.is_exact());
+        let text = r.to_string();
+        assert!(text.starts_with(
+            "database `main` has every table and column Invect needs, but 1 warning(s)"
+        ));
+        assert!(text.contains(
+            "  - column `flows.is_active` has no default but default `TRUE` is declared"
+        ));
+        let missing = Drift::MissingColumn {
+            table: "flows".into(),
+            column: "name".into(),
+        };
+        let r = report(vec![missing], vec![default_drift(None, Some("0"))]);
+        assert!(!r.is_ok());
+        assert!(r.to_string().contains("\nand 1 warning(s)"), "{r}");
+        assert!(
+            r.to_string()
+                .contains("has default `0` but no default is declared"),
+            "{r}"
+        );
+    }
+
+    #[test]
+    fn shapes_read_like_sql() {
+        let index = IndexShape {
+            columns: vec!["a".into(), "b".into()],
+            unique: true,
+        };
+        assert_eq!(index.to_string(), "UNIQUE (a, b)");
+        let mut fk = ForeignKeyShape {
+            target_table: "flows".into(),
+            target_columns: vec!["id".into()],
+            on_delete: "SET NULL".into(),
+        };
+        assert_eq!(fk.to_string(), "flows(id) ON DELETE SET NULL");
+        fk.on_delete.clear();
+        assert_eq!(fk.to_string(), "flows(id)");
+        assert!(default_drift(None, None).is_warning());
+        assert!(!default_drift(None, None).breaks_queries());
     }
 }
