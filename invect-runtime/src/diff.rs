@@ -40,8 +40,10 @@ pub fn diff(
             });
         }
         for c in t.def.columns.iter() {
-            diff_column(kind, &t.def, c, live_table.column(&c.name), &mut out);
-            if let Some(fk) = &c.references {
+            let live_column = live_table.column(&c.name);
+            diff_column(kind, &t.def, c, live_column, &mut out);
+            // A missing column is a problem already; its key is not a warning too.
+            if let (Some(fk), Some(_)) = (&c.references, live_column) {
                 diff_foreign_key(&name, c, fk, live_table, &mut out);
             }
         }
