@@ -217,9 +217,10 @@ async fn populated_database_keeps_every_row_through_a_migration(kind: DialectKin
     let before = checksums(db).await;
 
     let schema = merged_schema(&[plugin()], "").expect("core + plugin");
-    let written = migrate::write_changes(root, kind, &schema, "", "review", Default::default(), false)
-        .expect("write the plugin's migration")
-        .expect("files");
+    let written =
+        migrate::write_changes(root, kind, &schema, "", "review", Default::default(), false)
+            .expect("write the plugin's migration")
+            .expect("files");
     // PostgreSQL builds an index on an existing table in a file of its own.
     let versions: Vec<i64> = written.files.iter().map(|f| f.version).collect();
     assert_eq!(
