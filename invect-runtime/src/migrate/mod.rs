@@ -419,8 +419,9 @@ struct Run {
 }
 
 impl Run {
-    /// Checks the history, then applies what is not in it yet.
-    async fn pending<C: Migrate>(&self, conn: &mut C) -> Result<Vec<i64>> {
+    /// The applied migrations, once checked: none unfinished, each file
+    /// still there and unchanged.
+    async fn checked_history<C: Migrate>(&self, conn: &mut C) -> Result<Vec<AppliedMigration>> {
         let table = MIGRATIONS_TABLE;
         conn.ensure_migrations_table(table)
             .await
@@ -433,6 +434,12 @@ impl Run {
             .await
             .map_err(|e| self.error(e))?;
         self.check_applied(&applied)?;
+        Ok(applied)
+    }
+
+    /// Checks the history, then applies what is not in it yet.
+    async fn pending<C: Migrate>(&self, conn: &mut C) -> Result<Vec<i64>> {
+        let applied = self.checked_history(conn).await?;
         let done: BTreeSet<i64> = applied.iter().map(|a| a.version).collect();
         let pending: Vec<i64> = self
             .migrator

@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use sqlx::migrate::{Migrate, MigrateError};
+use sqlx::migrate::Migrate;
 
 use super::files::{down_files, migration_files};
 use super::{MIGRATIONS_TABLE, Run, dialect_dir, resolve};
@@ -36,18 +36,7 @@ pub async fn revert(db: &Db, root: &Path, count: usize) -> Result<Vec<i64>> {
 
 impl Run {
     async fn revert<C: Migrate>(&self, conn: &mut C, count: usize) -> Result<Vec<i64>> {
-        let table = MIGRATIONS_TABLE;
-        conn.ensure_migrations_table(table)
-            .await
-            .map_err(|e| self.error(e))?;
-        if let Some(v) = conn.dirty_version(table).await.map_err(|e| self.error(e))? {
-            return Err(self.error(MigrateError::Dirty(v)));
-        }
-        let applied = conn
-            .list_applied_migrations(table)
-            .await
-            .map_err(|e| self.error(e))?;
-        self.check_applied(&applied)?;
+        let applied = self.checked_history(conn).await?;
         let mut versions: Vec<i64> = applied.iter().map(|a| a.version).collect();
         versions.sort_unstable_by(|a, b| b.cmp(a));
         versions.truncate(count);
@@ -64,7 +53,9 @@ impl Run {
             }
         }
         for m in steps {
-            conn.revert(table, m).await.map_err(|e| self.error(e))?;
+            conn.revert(MIGRATIONS_TABLE, m)
+                .await
+                .map_err(|e| self.error(e))?;
         }
         Ok(versions)
     }

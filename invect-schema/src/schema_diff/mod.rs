@@ -357,7 +357,7 @@ impl SchemaDiff<'_> {
                 self.lose_column(&t.def.name, c);
             } else {
                 self.keep_column(&t.def.name, c);
-                if !c.nullable {
+                if add_needs_empty_table(self.d, c) {
                     relaxed.push(c);
                 }
             }
@@ -432,7 +432,9 @@ impl SchemaDiff<'_> {
             .collect();
         for c in &kept {
             let mut loose = (*c).clone();
-            loose.nullable = true;
+            // Inserts that no longer name it must work: NOT NULL without a
+            // default would refuse them.
+            loose.nullable |= add_needs_empty_table(self.d, c);
             after.columns.to_mut().push(loose);
         }
         // A kept column keeps its indexes too: nothing of it is touched.
@@ -525,7 +527,7 @@ impl SchemaDiff<'_> {
     }
 
     fn keep_column(&mut self, table: &str, c: &ColumnDef) {
-        let how = if c.nullable {
+        let how = if !add_needs_empty_table(self.d, c) {
             "kept"
         } else {
             "kept and made nullable, so inserts that leave it out work"

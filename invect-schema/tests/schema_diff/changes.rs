@@ -112,24 +112,29 @@ fn removals_are_kept_without_the_opt_in() {
 
 #[test]
 fn a_kept_not_null_column_is_made_nullable() {
-    let mut with_rank = items(STATUS);
-    with_rank
-        .columns
-        .to_mut()
-        .push(column("rank", ColumnType::Number, |c| {
-            c.default = Some(DefaultValue::Int(0))
-        }));
-    let old = build(core(vec![with_rank]));
+    let with = |default: Option<DefaultValue>| {
+        let mut t = items(STATUS);
+        t.columns
+            .to_mut()
+            .push(column("rank", ColumnType::Number, |c| c.default = default));
+        build(core(vec![t]))
+    };
+    // Without a default it would refuse inserts that leave it out.
+    let old = with(None);
     let sql = diff(DialectKind::Postgres, &old, &v1());
     assert_eq!(
         sql,
         ["ALTER TABLE \"items\" ALTER COLUMN \"rank\" DROP NOT NULL"]
     );
     let sql = diff(DialectKind::Mysql, &old, &v1());
-    assert_eq!(
-        sql,
-        ["ALTER TABLE `items` MODIFY COLUMN `rank` INT DEFAULT 0"]
+    assert_eq!(sql, ["ALTER TABLE `items` MODIFY COLUMN `rank` INT"]);
+    // With one, inserts get it: nothing to change.
+    let sql = diff(
+        DialectKind::Postgres,
+        &with(Some(DefaultValue::Int(0))),
+        &v1(),
     );
+    assert_eq!(sql, Vec::<String>::new());
 }
 
 #[test]
