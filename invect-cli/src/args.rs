@@ -176,7 +176,8 @@ pub struct MigrateArgs {
 /// Options of `verify`.
 #[derive(Debug, Args)]
 pub struct VerifyArgs {
-    /// Exit with an error when the database lacks anything (default: warn, exit 0).
+    /// Exit with an error when the database lacks anything or its indexes,
+    /// foreign keys or defaults differ (default: warn, exit 0).
     #[arg(long)]
     pub strict: bool,
     /// How to print the report.

@@ -4,19 +4,23 @@
 
 use serde_json::{Value, json};
 
-use invect_runtime::{DatabaseConfig, Drift, Plan, VerifyReport};
+use invect_runtime::{DatabaseConfig, Drift, ForeignKeyShape, IndexShape, Plan, VerifyReport};
 
 /// The version of these documents.
 const FORMAT: u32 = 1;
 
-/// `verify`'s report: `ok`, and each problem with its kind, place and message.
+/// `verify`'s report: `ok` (the startup check passes), `exact` (no
+/// warning either: what `--strict` asks), and each problem and warning with
+/// its kind, place and message.
 pub fn verify(config: &DatabaseConfig, report: &VerifyReport) -> Value {
     json!({
         "format": FORMAT,
         "database": config.id,
         "type": config.r#type.as_str(),
         "ok": report.is_ok(),
+        "exact": report.is_exact(),
         "problems": report.problems.iter().map(drift).collect::<Vec<_>>(),
+        "warnings": report.warnings.iter().map(drift).collect::<Vec<_>>(),
     })
 }
 
@@ -72,9 +76,59 @@ fn drift(d: &Drift) -> Value {
         Drift::MissingIndex { table, index } => {
             json!({ "kind": "missingIndex", "table": table, "index": index })
         }
+        Drift::IndexMismatch {
+            table,
+            index,
+            expected,
+            found,
+        } => json!({
+            "kind": "indexMismatch", "table": table, "index": index,
+            "expected": index_shape(expected), "found": index_shape(found),
+        }),
+        Drift::MissingForeignKey {
+            table,
+            column,
+            expected,
+        } => json!({
+            "kind": "missingForeignKey", "table": table, "column": column,
+            "expected": foreign_key_shape(expected),
+        }),
+        Drift::ForeignKeyMismatch {
+            table,
+            column,
+            expected,
+            found,
+        } => json!({
+            "kind": "foreignKeyMismatch", "table": table, "column": column,
+            "expected": foreign_key_shape(expected), "found": foreign_key_shape(found),
+        }),
+        Drift::DefaultMismatch {
+            table,
+            column,
+            expected,
+            found,
+        } => json!({
+            "kind": "defaultMismatch", "table": table, "column": column,
+            "expected": expected, "found": found,
+        }),
     };
     v["message"] = Value::String(d.to_string());
     v
+}
+
+/// `{"columns": [...], "unique": true}`.
+fn index_shape(shape: &IndexShape) -> Value {
+    json!({ "columns": shape.columns, "unique": shape.unique })
+}
+
+/// `{"table": ..., "columns": [...], "onDelete": "CASCADE"}` (`null` when unknown).
+fn foreign_key_shape(shape: &ForeignKeyShape) -> Value {
+    let on_delete = Some(shape.on_delete.as_str()).filter(|r| !r.is_empty());
+    json!({
+        "table": shape.target_table,
+        "columns": shape.target_columns,
+        "onDelete": on_delete,
+    })
 }
 
 /// `"format": 1` and the rest of an `info` document.
@@ -100,5 +154,28 @@ mod tests {
         assert_eq!(v["kind"], "missingColumn");
         assert_eq!(v["column"], "name");
         assert_eq!(v["message"], d.to_string());
+    }
+
+    #[test]
+    fn a_warning_names_what_differs() {
+        let d = Drift::ForeignKeyMismatch {
+            table: "flow_runs".into(),
+            column: "flow_id".into(),
+            expected: ForeignKeyShape {
+                target_table: "flows".into(),
+                target_columns: vec!["id".into()],
+                on_delete: "CASCADE".into(),
+            },
+            found: ForeignKeyShape {
+                target_table: "flows".into(),
+                target_columns: vec!["id".into()],
+                on_delete: String::new(),
+            },
+        };
+        let v = drift(&d);
+        assert_eq!(v["kind"], "foreignKeyMismatch");
+        assert_eq!(v["expected"]["onDelete"], "CASCADE");
+        assert_eq!(v["found"]["onDelete"], Value::Null);
+        assert_eq!(v["found"]["columns"][0], "id");
     }
 }

@@ -90,6 +90,10 @@ async fn prepare(
     let history_empty = !migrations::has_history(invect.db()).await?;
     let pending: Vec<MigrationState> = states.into_iter().filter(|m| !m.applied).collect();
     let new = write(invect, settings, options(args), true)?;
+    for kept in new.iter().flat_map(|n| &n.kept) {
+        out.line(kept);
+    }
+    let new = new.filter(|n| !n.is_empty());
     if new.is_none() && pending.is_empty() {
         return Ok(Next::Check);
     }
@@ -173,9 +177,6 @@ fn show(out: &Out, pending: &[MigrationState], new: Option<&Changes>) {
     for file in &new.files {
         out.heading(format!("new migration {}{colon}", file.path.display()));
         out.script(&file.sql);
-    }
-    for kept in &new.kept {
-        out.line(kept);
     }
 }
 

@@ -3,10 +3,15 @@
 
 use std::collections::BTreeSet;
 
-use invect_schema::{ColumnDef, DialectKind, Schema, TableDef, parse_mysql_enum};
+use invect_schema::{
+    ColumnDef, DialectKind, ForeignKey, IndexDef, Schema, TableDef, parse_mysql_enum,
+};
 
-use crate::introspect::{LiveSchema, type_matches};
+use crate::introspect::{
+    LiveColumn, LiveForeignKey, LiveSchema, LiveTable, default_matches, type_matches,
+};
 pub use crate::report::Drift;
+use crate::report::{ForeignKeyShape, IndexShape};
 /// Every difference, in creation order. `recorded` holds the tables Invect's
 /// record says it created; a declared table outside it is foreign.
 pub fn diff(
@@ -35,19 +40,97 @@ pub fn diff(
             });
         }
         for c in t.def.columns.iter() {
-            diff_column(kind, &t.def, c, live_table.column(&c.name), &mut out);
+            let live_column = live_table.column(&c.name);
+            diff_column(kind, &t.def, c, live_column, &mut out);
+            // A missing column is a problem already; its key is not a warning too.
+            if let (Some(fk), Some(_)) = (&c.references, live_column) {
+                diff_foreign_key(&name, c, fk, live_table, &mut out);
+            }
         }
         for index in t.def.effective_indexes() {
-            let index_name = index.name(&name);
-            if !live_table.indexes.iter().any(|i| i.name == index_name) {
-                out.push(Drift::MissingIndex {
-                    table: name.clone(),
-                    index: index_name,
-                });
-            }
+            diff_index(&name, &index, live_table, &mut out);
         }
     }
     out
+}
+
+/// The index named as `index` is missing, or has other columns or uniqueness.
+fn diff_index(table: &str, index: &IndexDef, live: &LiveTable, out: &mut Vec<Drift>) {
+    let name = index.name(table);
+    let expected = IndexShape {
+        columns: index.columns.iter().map(|c| c.to_string()).collect(),
+        unique: index.unique,
+    };
+    match live.indexes.iter().find(|i| i.name == name) {
+        None => out.push(Drift::MissingIndex {
+            table: table.to_string(),
+            index: name,
+        }),
+        Some(found) if found.columns != expected.columns || found.unique != expected.unique => out
+            .push(Drift::IndexMismatch {
+                table: table.to_string(),
+                index: name,
+                found: IndexShape {
+                    columns: found.columns.clone(),
+                    unique: found.unique,
+                },
+                expected,
+            }),
+        Some(_) => {}
+    }
+}
+
+/// The column's foreign key is missing or points elsewhere. Keys are found
+/// by column, never by constraint name: SQLite keeps no names, and a table
+/// renamed by hand keeps its old constraint names.
+fn diff_foreign_key(
+    table: &str,
+    c: &ColumnDef,
+    fk: &ForeignKey,
+    live: &LiveTable,
+    out: &mut Vec<Drift>,
+) {
+    let expected = ForeignKeyShape {
+        target_table: fk.table.to_string(),
+        target_columns: vec![fk.column.to_string()],
+        on_delete: fk.on_delete.sql().to_string(),
+    };
+    let on_column: Vec<&LiveForeignKey> = live
+        .foreign_keys
+        .iter()
+        .filter(|f| matches!(f.columns.as_slice(), [only] if *only == *c.name))
+        .collect();
+    let (table, column) = (table.to_string(), c.name.to_string());
+    let Some(first) = on_column.first() else {
+        out.push(Drift::MissingForeignKey {
+            table,
+            column,
+            expected,
+        });
+        return;
+    };
+    if on_column.iter().any(|f| same_foreign_key(&expected, f)) {
+        return;
+    }
+    out.push(Drift::ForeignKeyMismatch {
+        table,
+        column,
+        found: ForeignKeyShape {
+            target_table: first.target_table.clone(),
+            target_columns: first.target_columns.clone(),
+            on_delete: first.on_delete.clone(),
+        },
+        expected,
+    });
+}
+
+/// Same target and delete rule. An empty rule is unknown and matches any:
+/// MariaDB hides it from a user with SELECT only. RESTRICT and NO ACTION
+/// stay apart: every dialect (MariaDB included) reports the one written.
+fn same_foreign_key(expected: &ForeignKeyShape, live: &LiveForeignKey) -> bool {
+    live.target_table == expected.target_table
+        && live.target_columns == expected.target_columns
+        && (live.on_delete.is_empty() || live.on_delete == expected.on_delete)
 }
 
 fn diff_pg_enums(declared: &Schema, live: &LiveSchema, out: &mut Vec<Drift>) {
@@ -80,7 +163,7 @@ fn diff_column(
     kind: DialectKind,
     t: &TableDef,
     c: &ColumnDef,
-    live: Option<&crate::introspect::LiveColumn>,
+    live: Option<&LiveColumn>,
     out: &mut Vec<Drift>,
 ) {
     let (table, column) = (t.name.to_string(), c.name.to_string());
@@ -110,9 +193,20 @@ fn diff_column(
     }
     if live.nullable != c.nullable {
         out.push(Drift::NullabilityMismatch {
+            table: table.clone(),
+            column: column.clone(),
+            expected_nullable: c.nullable,
+        });
+    }
+    if !default_matches(kind, c, live) {
+        out.push(Drift::DefaultMismatch {
             table,
             column,
-            expected_nullable: c.nullable,
+            expected: c
+                .default
+                .as_ref()
+                .and_then(|d| kind.dialect().default_expr(d, &c.ty)),
+            found: live.default.clone(),
         });
     }
 }

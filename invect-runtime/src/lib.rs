@@ -53,7 +53,7 @@ pub use invect_schema as schema;
 pub use plugin::{Plugin, merged_schema};
 pub use push::{Plan, PushReport, plan, push};
 pub use redact::redact_connection_string;
-pub use report::{Drift, VerifyReport};
+pub use report::{Drift, ForeignKeyShape, IndexShape, VerifyReport};
 pub use table::{Column, Expr, Order, Ordered, Table, TableExtension, Text};
 pub use value::{InvectEnum, Value};
 pub use verify::verify;

@@ -452,8 +452,10 @@ fn removals_without_the_opt_in_keep_everything() {
         false,
     )
     .expect("removals are kept, not refused");
-    // flows.tenant_id is nullable and audit_logs stays: nothing to run.
-    assert_eq!(changes, None);
+    // flows.tenant_id is nullable and audit_logs stays: nothing to run, both said.
+    let changes = changes.expect("what is kept is said");
+    assert!(changes.is_empty(), "{changes:?}");
+    assert_eq!(changes.kept.len(), 2, "{:?}", changes.kept);
     assert_eq!(
         sql_files(root, kind),
         [first.path],

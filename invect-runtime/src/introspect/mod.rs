@@ -8,7 +8,7 @@ mod sqlite;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use invect_schema::{ColumnType, DialectKind};
+use invect_schema::{ColumnDef, ColumnType, DefaultValue, DialectKind};
 
 use crate::Db;
 use crate::error::Result;
@@ -24,6 +24,9 @@ pub struct LiveColumn {
     pub nullable: bool,
     /// MariaDB: the column has a `json_valid(...)` CHECK (its JSON is LONGTEXT).
     pub json_check: bool,
+    /// The default as the server writes it (`now()`, `'PENDING'::"status"`,
+    /// `current_timestamp(3)`, `'x'`); `None` without one.
+    pub default: Option<String>,
 }
 
 /// An index (including unique constraints' indexes; not the primary key).
@@ -116,6 +119,101 @@ pub fn type_matches(kind: DialectKind, expected: &ColumnType, live: &LiveColumn)
         DialectKind::Postgres => postgres::type_matches(expected, live),
         DialectKind::Mysql => mysql::type_matches(expected, live),
     }
+}
+
+/// Whether a live column's default is the one `c` declares in `kind`: the
+/// same value, whatever the server's spelling (casts, quotes, parentheses,
+/// `1` for `true`). A declared default that gets no DDL default in `kind`
+/// (`uuid` on SQLite, made by the client) expects none.
+pub fn default_matches(kind: DialectKind, c: &ColumnDef, live: &LiveColumn) -> bool {
+    let declared = c
+        .default
+        .as_ref()
+        .filter(|d| kind.dialect().default_expr(d, &c.ty).is_some());
+    let live = live.default.as_deref();
+    match kind {
+        DialectKind::Sqlite => sqlite::default_matches(declared, &c.ty, live),
+        DialectKind::Postgres => postgres::default_matches(declared, &c.ty, live),
+        DialectKind::Mysql => mysql::default_matches(declared, &c.ty, live),
+    }
+}
+
+/// Whether `value`, the text of a literal default without its quotes, is
+/// the string, integer or boolean `declared` (JSON compared as JSON, since
+/// PostgreSQL rewrites `jsonb` text).
+fn literal_matches(declared: &DefaultValue, ty: &ColumnType, value: &str) -> bool {
+    match declared {
+        DefaultValue::Str(s) if *ty == ColumnType::Json => same_json(s, value),
+        DefaultValue::Str(s) => s == value,
+        DefaultValue::Int(i) => value.trim().parse::<i64>() == Ok(*i),
+        DefaultValue::Bool(b) => match value.trim().to_ascii_lowercase().as_str() {
+            "1" | "true" => *b,
+            "0" | "false" => !*b,
+            _ => false,
+        },
+        DefaultValue::Now | DefaultValue::Uuid => false,
+    }
+}
+
+/// Two JSON texts with the same value; texts that are not JSON compare as text.
+fn same_json(a: &str, b: &str) -> bool {
+    match (
+        serde_json::from_str::<serde_json::Value>(a),
+        serde_json::from_str::<serde_json::Value>(b),
+    ) {
+        (Ok(x), Ok(y)) => x == y,
+        _ => a == b,
+    }
+}
+
+/// `text` without the parentheses that enclose all of it, and trimmed:
+/// `((now()))` → `now()`, but `(a) + (b)` stays.
+fn strip_parens(text: &str) -> &str {
+    let mut t = text.trim();
+    while let Some(inner) = t.strip_prefix('(').and_then(|r| r.strip_suffix(')')) {
+        if !balanced(inner) {
+            break;
+        }
+        t = inner.trim();
+    }
+    t
+}
+
+/// Whether every parenthesis outside quotes in `text` closes in order.
+fn balanced(text: &str) -> bool {
+    let (mut depth, mut quote) = (0i32, None);
+    for c in text.chars() {
+        match (quote, c) {
+            (Some(q), _) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '\'' | '"' | '`') => quote = Some(c),
+            (None, '(') => depth += 1,
+            (None, ')') => {
+                depth -= 1;
+                if depth < 0 {
+                    return false;
+                }
+            }
+            _ => {}
+        }
+    }
+    depth == 0 && quote.is_none()
+}
+
+/// The value of a standard SQL string literal, `'it''s'` → `it's`; `None`
+/// when `text` is not exactly one such literal.
+fn sql_string(text: &str) -> Option<String> {
+    let inner = text.strip_prefix('\'')?.strip_suffix('\'')?;
+    if inner.replace("''", "").contains('\'') {
+        return None;
+    }
+    Some(inner.replace("''", "'"))
+}
+
+/// Whether a default's text is SQL `NULL` (an explicit `DEFAULT NULL`,
+/// which is no default).
+fn is_null(text: &str) -> bool {
+    strip_parens(text).eq_ignore_ascii_case("null")
 }
 
 /// The abstract type a live column has, when it is one Invect renders

@@ -4,12 +4,14 @@
 //! Names are `CAST(.. AS CHAR)`: MySQL 8 reports some `information_schema`
 //! columns as binary strings, which do not decode as text.
 
-use invect_schema::ColumnType;
 use invect_schema::parse_mysql_enum;
+use invect_schema::{ColumnType, DefaultValue};
 use sqlx::Row;
 use sqlx::mysql::{MySqlConnection, MySqlRow};
 
-use super::{LiveColumn, LiveForeignKey, LiveSchema, LiveTable};
+use super::{
+    LiveColumn, LiveForeignKey, LiveSchema, LiveTable, is_null, literal_matches, strip_parens,
+};
 use crate::error::Result;
 
 /// Every table and view. MariaDB also lists `SEQUENCE`s and
@@ -20,10 +22,13 @@ FROM information_schema.TABLES
 WHERE TABLE_SCHEMA = DATABASE()
 ORDER BY TABLE_NAME";
 
-/// Columns of tables and views (view columns are dropped), in ordinal order.
+/// Columns of tables and views (view columns are dropped), in ordinal order,
+/// with the default's text (see [`default_matches`] for how the two servers
+/// write it).
 const COLUMNS: &str = "\
 SELECT CAST(TABLE_NAME AS CHAR) AS table_name, CAST(COLUMN_NAME AS CHAR) AS name,
-       CAST(COLUMN_TYPE AS CHAR) AS data_type, CAST(IS_NULLABLE AS CHAR) AS nullable
+       CAST(COLUMN_TYPE AS CHAR) AS data_type, CAST(IS_NULLABLE AS CHAR) AS nullable,
+       CAST(COLUMN_DEFAULT AS CHAR) AS column_default
 FROM information_schema.COLUMNS
 WHERE TABLE_SCHEMA = DATABASE()
 ORDER BY TABLE_NAME, ORDINAL_POSITION";
@@ -87,6 +92,7 @@ pub(super) async fn read(conn: &mut MySqlConnection) -> Result<LiveSchema> {
             data_type: lower_outside_quotes(&row.try_get::<String, _>("data_type")?),
             nullable: row.try_get::<String, _>("nullable")? == "YES",
             json_check: false,
+            default: row.try_get("column_default")?,
         });
     }
     for row in fetch(conn, &mut live, INDEXES).await? {
@@ -238,6 +244,66 @@ pub(super) fn type_matches(expected: &ColumnType, live: &LiveColumn) -> bool {
     }
 }
 
+/// Whether the live `COLUMN_DEFAULT` is `declared`. The servers differ:
+/// MariaDB (10.2.7+) writes a literal quoted (`'PENDING'`, `'it''s'`,
+/// `'a\\b'`), an explicit `DEFAULT NULL` as the word `NULL`, `now` as
+/// `current_timestamp(3)` and an expression default without its
+/// parentheses (`uuid()`, `('{}')` as `'{}'`); MySQL 8 writes a literal
+/// unquoted (`PENDING`), `DEFAULT NULL` as SQL NULL, `CURRENT_TIMESTAMP(3)`
+/// in capitals, and an expression default's text with a character set
+/// introducer and escaped quotes (`_utf8mb4\'{}\'`). Both forms are read.
+pub(super) fn default_matches(
+    declared: Option<&DefaultValue>,
+    ty: &ColumnType,
+    live: Option<&str>,
+) -> bool {
+    let live = live.filter(|l| !is_null(l)).map(strip_parens);
+    let (Some(declared), Some(live)) = (declared, live) else {
+        return declared.is_none() && live.is_none();
+    };
+    let call = live.to_ascii_lowercase();
+    match declared {
+        DefaultValue::Now => matches!(call.as_str(), "current_timestamp(3)" | "now(3)"),
+        DefaultValue::Uuid => call == "uuid()",
+        _ => {
+            let quoted = mysql_string(live).or_else(|| mysql_string(&unintroduced(live)?));
+            quoted.is_some_and(|text| literal_matches(declared, ty, &text))
+                || literal_matches(declared, ty, live)
+        }
+    }
+}
+
+/// MySQL 8's text of a string expression, `_utf8mb4\'a\'` → `'a'`.
+fn unintroduced(text: &str) -> Option<String> {
+    let rest = text.strip_prefix('_')?;
+    let start = rest.find(|c: char| !c.is_ascii_alphanumeric())?;
+    Some(rest[start..].replace("\\'", "'"))
+}
+
+/// The value of one MySQL string literal, with doubled quotes and
+/// backslash escapes (`'it''s'`, `'a\\b'`); `None` if `text` is not one.
+fn mysql_string(text: &str) -> Option<String> {
+    let inner = text.strip_prefix('\'')?.strip_suffix('\'')?;
+    let mut out = String::with_capacity(inner.len());
+    let mut chars = inner.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => out.push(match chars.next()? {
+                '0' => '\0',
+                'n' => '\n',
+                'r' => '\r',
+                't' => '\t',
+                'Z' => '\x1a',
+                other => other,
+            }),
+            '\'' if chars.next()? == '\'' => out.push('\''),
+            '\'' => return None,
+            c => out.push(c),
+        }
+    }
+    Some(out)
+}
+
 #[cfg(test)]
 mod tests {
     use std::borrow::Cow::Borrowed;
@@ -252,6 +318,7 @@ mod tests {
             data_type: data_type.into(),
             nullable: false,
             json_check,
+            default: None,
         }
     }
 
@@ -343,5 +410,60 @@ mod tests {
         assert_eq!(json_valid_column("`tags` <> ''"), None);
         assert_eq!(json_valid_column("json_valid(`a`) and `b` > 0"), None);
         assert_eq!(json_valid_column("json_valid(`a`) or (`b`)"), None);
+    }
+
+    #[test]
+    fn both_servers_spellings_of_defaults_match() {
+        use invect_schema::DefaultValue as D;
+        let text = |s: &str| D::Str(s.to_string().into());
+        let cases = [
+            // MariaDB 10.11, as read from the server
+            (D::Now, ColumnType::Date, "current_timestamp(3)"),
+            (D::Uuid, ColumnType::Uuid, "uuid()"),
+            (text("it's"), ColumnType::STRING, "'it''s'"),
+            (text("a\\b"), ColumnType::STRING, "'a\\\\b'"),
+            (text(""), ColumnType::Text, "''"),
+            (text("{\"a\":1}"), ColumnType::Json, "'{\"a\":1}'"),
+            (text("NULL"), ColumnType::STRING, "'NULL'"),
+            (text("PENDING"), status(), "'PENDING'"),
+            (D::Int(-5), ColumnType::Number, "-5"),
+            (D::Bool(true), ColumnType::Boolean, "1"),
+            (D::Bool(false), ColumnType::Boolean, "0"),
+            // MySQL 8, as its manual shows it
+            (D::Now, ColumnType::Date, "CURRENT_TIMESTAMP(3)"),
+            (text("PENDING"), status(), "PENDING"),
+            (text("{}"), ColumnType::Json, "_utf8mb4\\'{}\\'"),
+            (D::Int(0), ColumnType::Number, "0"),
+        ];
+        for (declared, ty, live) in cases {
+            assert!(
+                default_matches(Some(&declared), &ty, Some(live)),
+                "{declared} should match {live}"
+            );
+        }
+        assert!(default_matches(None, &ColumnType::Text, None));
+        assert!(default_matches(None, &ColumnType::Text, Some("NULL")));
+    }
+
+    #[test]
+    fn other_defaults_do_not_match() {
+        use invect_schema::DefaultValue as D;
+        let text = |s: &str| D::Str(s.to_string().into());
+        let cases = [
+            (Some(D::Now), ColumnType::Date, None),
+            (None, ColumnType::Uuid, Some("uuid()")),
+            (Some(D::Now), ColumnType::Date, Some("current_timestamp()")),
+            (Some(text("x")), ColumnType::STRING, Some("'y'")),
+            (Some(text("PENDING")), status(), Some("'RUNNING'")),
+            (Some(text("{}")), ColumnType::Json, Some("'[]'")),
+            (Some(D::Int(1)), ColumnType::Number, Some("2")),
+            (Some(D::Bool(true)), ColumnType::Boolean, Some("0")),
+        ];
+        for (declared, ty, live) in cases {
+            assert!(
+                !default_matches(declared.as_ref(), &ty, live),
+                "{declared:?} should not match {live:?}"
+            );
+        }
     }
 }

@@ -3,11 +3,14 @@
 //! what the current user owns or may change, so a SELECT-only user would see
 //! no keys at all; `pg_catalog` shows everything to everyone.
 
-use invect_schema::ColumnType;
+use invect_schema::{ColumnType, DefaultValue};
 use sqlx::Row;
 use sqlx::postgres::{PgConnection, PgRow};
 
-use super::{LiveColumn, LiveForeignKey, LiveIndex, LiveSchema, LiveTable};
+use super::{
+    LiveColumn, LiveForeignKey, LiveIndex, LiveSchema, LiveTable, is_null, literal_matches,
+    sql_string, strip_parens,
+};
 use crate::error::Result;
 
 /// Every relation of the current schema and its kind (`r` table,
@@ -20,13 +23,17 @@ FROM pg_catalog.pg_class c
 WHERE c.relnamespace = (SELECT oid FROM pg_catalog.pg_namespace WHERE nspname = current_schema())
 ORDER BY c.relname";
 
-/// The columns of every table, in ordinal order.
+/// The columns of every table, in ordinal order, each with its default as
+/// `pg_get_expr` writes it (`'x'::text`; a generated column's expression is
+/// no default).
 const COLUMNS: &str = "\
 SELECT c.relname::text AS table_name, a.attname::text AS name,
        lower(pg_catalog.format_type(a.atttypid, a.atttypmod)) AS data_type,
-       NOT a.attnotnull AS nullable
+       NOT a.attnotnull AS nullable,
+       CASE WHEN a.attgenerated = '' THEN pg_catalog.pg_get_expr(d.adbin, d.adrelid) END AS column_default
 FROM pg_catalog.pg_attribute a
 JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
+LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
 WHERE c.relnamespace = (SELECT oid FROM pg_catalog.pg_namespace WHERE nspname = current_schema())
   AND c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped
 ORDER BY c.relname, a.attnum";
@@ -94,6 +101,7 @@ pub(super) async fn read(conn: &mut PgConnection) -> Result<LiveSchema> {
             data_type: row.try_get("data_type")?,
             nullable: row.try_get("nullable")?,
             json_check: false,
+            default: row.try_get("column_default")?,
         };
         table(&mut live, &row)?.columns.push(column);
     }
@@ -174,6 +182,64 @@ pub(super) fn type_matches(expected: &ColumnType, live: &LiveColumn) -> bool {
     }
 }
 
+/// Whether the live default is `declared`. PostgreSQL writes literals with
+/// their casts (`'PENDING'::"flow_run_status"`, `'-5'::integer`, `jsonb`
+/// text re-spaced) and `now` as `now()` (`CURRENT_TIMESTAMP`, the same
+/// moment, is accepted too).
+pub(super) fn default_matches(
+    declared: Option<&DefaultValue>,
+    ty: &ColumnType,
+    live: Option<&str>,
+) -> bool {
+    let live = live.map(without_casts).filter(|l| !is_null(l));
+    let (Some(declared), Some(live)) = (declared, live) else {
+        return declared.is_none() && live.is_none();
+    };
+    let call = live.to_ascii_lowercase();
+    match declared {
+        DefaultValue::Now => matches!(call.as_str(), "now()" | "current_timestamp"),
+        DefaultValue::Uuid => call == "gen_random_uuid()",
+        _ => match sql_string(live) {
+            Some(text) => literal_matches(declared, ty, &text),
+            None => literal_matches(declared, ty, live),
+        },
+    }
+}
+
+/// A default's text without enclosing parentheses and trailing casts:
+/// `('a'::character varying)::text` → `'a'`.
+fn without_casts(text: &str) -> &str {
+    let mut t = strip_parens(text);
+    while let Some(at) = last_cast(t) {
+        t = strip_parens(&t[..at]);
+    }
+    t
+}
+
+/// Where the last `::` outside quotes and parentheses starts.
+fn last_cast(text: &str) -> Option<usize> {
+    let (mut depth, mut quote, mut last) = (0i32, None, None);
+    let bytes = text.as_bytes();
+    for (i, &b) in bytes.iter().enumerate() {
+        match (quote, b) {
+            (Some(q), _) if b == q => quote = None,
+            (Some(_), _) => {}
+            (None, b'\'' | b'"') => quote = Some(b),
+            (None, b'(') => depth += 1,
+            (None, b')') => depth -= 1,
+            (None, b':')
+                if depth == 0
+                    && bytes.get(i + 1) == Some(&b':')
+                    && i.checked_sub(1).and_then(|p| bytes.get(p)) != Some(&b':') =>
+            {
+                last = Some(i);
+            }
+            _ => {}
+        }
+    }
+    last
+}
+
 /// A type name without its identifier quotes (`"a""b"` → `a"b`).
 fn unquote(name: &str) -> std::borrow::Cow<'_, str> {
     match name.strip_prefix('"').and_then(|n| n.strip_suffix('"')) {
@@ -196,6 +262,7 @@ mod tests {
             data_type: data_type.into(),
             nullable: false,
             json_check: false,
+            default: None,
         }
     }
 
@@ -262,5 +329,74 @@ mod tests {
         assert_eq!(on_delete("r"), "RESTRICT");
         assert_eq!(on_delete("d"), "SET DEFAULT");
         assert_eq!(on_delete("a"), "NO ACTION");
+    }
+
+    #[test]
+    fn server_spellings_of_defaults_match() {
+        use invect_schema::DefaultValue as D;
+        let text = |s: &str| D::Str(s.to_string().into());
+        let cases = [
+            (D::Now, ColumnType::Date, "now()"),
+            (D::Now, ColumnType::Date, "CURRENT_TIMESTAMP"),
+            (D::Uuid, ColumnType::Uuid, "gen_random_uuid()"),
+            (text("it's"), ColumnType::Text, "'it''s'::text"),
+            (text(""), ColumnType::Text, "''::text"),
+            (
+                text("x"),
+                ColumnType::STRING,
+                "('x'::character varying)::text",
+            ),
+            (text("PENDING"), status(), "'PENDING'::flow_run_status"),
+            (text("A"), status(), "'A'::\"Pre_St\""),
+            (text("{\"a\":1}"), ColumnType::Json, "'{\"a\": 1}'::jsonb"),
+            (D::Int(0), ColumnType::Number, "0"),
+            (D::Int(-5), ColumnType::Number, "'-5'::integer"),
+            (
+                D::Int(9_999_999_999),
+                ColumnType::BigInt,
+                "'9999999999'::bigint",
+            ),
+            (D::Bool(true), ColumnType::Boolean, "true"),
+            (D::Bool(false), ColumnType::Boolean, "false"),
+        ];
+        for (declared, ty, live) in cases {
+            assert!(
+                default_matches(Some(&declared), &ty, Some(live)),
+                "{declared} should match {live}"
+            );
+        }
+        assert!(default_matches(None, &ColumnType::Text, None));
+        assert!(default_matches(None, &ColumnType::Text, Some("NULL::text")));
+    }
+
+    #[test]
+    fn other_defaults_do_not_match() {
+        use invect_schema::DefaultValue as D;
+        let text = |s: &str| D::Str(s.to_string().into());
+        let cases = [
+            (Some(D::Now), ColumnType::Date, None),
+            (None, ColumnType::Date, Some("now()")),
+            (
+                Some(D::Now),
+                ColumnType::Date,
+                Some("statement_timestamp()"),
+            ),
+            (Some(text("x")), ColumnType::Text, Some("'y'::text")),
+            (Some(text("x")), ColumnType::Text, Some("'x' || 'y'")),
+            (
+                Some(text("PENDING")),
+                status(),
+                Some("'RUNNING'::flow_run_status"),
+            ),
+            (Some(text("{}")), ColumnType::Json, Some("'[]'::jsonb")),
+            (Some(D::Int(1)), ColumnType::Number, Some("2")),
+            (Some(D::Bool(true)), ColumnType::Boolean, Some("false")),
+        ];
+        for (declared, ty, live) in cases {
+            assert!(
+                !default_matches(declared.as_ref(), &ty, live),
+                "{declared:?} should not match {live:?}"
+            );
+        }
     }
 }

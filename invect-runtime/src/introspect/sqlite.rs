@@ -2,11 +2,14 @@
 //! pragmas, four queries whatever the number of tables. SQLite's own
 //! `sqlite_%` tables and indexes are left out.
 
-use invect_schema::{ColumnType, Dialect, Sqlite};
+use invect_schema::{ColumnType, DefaultValue, Dialect, Sqlite};
 use sqlx::Row;
 use sqlx::sqlite::{SqliteConnection, SqliteRow};
 
-use super::{LiveColumn, LiveForeignKey, LiveSchema, LiveTable};
+use super::{
+    LiveColumn, LiveForeignKey, LiveSchema, LiveTable, is_null, literal_matches, sql_string,
+    strip_parens,
+};
 use crate::error::Result;
 
 /// Tables, views and indexes: they share one namespace, so a view or an
@@ -16,10 +19,12 @@ SELECT name, type FROM sqlite_master
 WHERE type IN ('table', 'view', 'index') AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'
 ORDER BY name";
 
-/// The columns of every table in order; `pk` is the position in the primary key.
+/// The columns of every table in order; `pk` is the position in the primary
+/// key; `dflt_value` the default's text as written, without the parentheses
+/// of an expression.
 const COLUMNS: &str = "\
 SELECT m.name AS table_name, p.name AS name, p.type AS data_type,
-       p.\"notnull\" AS not_null, p.pk AS pk
+       p.\"notnull\" AS not_null, p.pk AS pk, p.dflt_value AS column_default
 FROM sqlite_master m JOIN pragma_table_info(m.name) p
 WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\'
 ORDER BY m.name, p.cid";
@@ -65,6 +70,7 @@ pub(super) async fn read(conn: &mut SqliteConnection) -> Result<LiveSchema> {
             data_type: row.try_get::<String, _>("data_type")?.to_lowercase(),
             nullable: row.try_get::<i64, _>("not_null")? == 0,
             json_check: false,
+            default: row.try_get("column_default")?,
         };
         live.tables
             .entry(table_name)
@@ -165,6 +171,29 @@ pub(super) fn type_matches(expected: &ColumnType, live: &LiveColumn) -> bool {
         .eq_ignore_ascii_case(&Sqlite.column_type(expected))
 }
 
+/// Whether the live default (SQLite keeps the DDL's text) is `declared`:
+/// `now` as Invect's own `strftime` text, literals by value (`1` for `true`).
+pub(super) fn default_matches(
+    declared: Option<&DefaultValue>,
+    ty: &ColumnType,
+    live: Option<&str>,
+) -> bool {
+    let live = live.filter(|l| !is_null(l)).map(strip_parens);
+    let (Some(declared), Some(live)) = (declared, live) else {
+        return declared.is_none() && live.is_none();
+    };
+    match declared {
+        DefaultValue::Now => Sqlite
+            .function_default(declared)
+            .is_some_and(|now| strip_parens(&now) == live),
+        DefaultValue::Uuid => false,
+        _ => match sql_string(live) {
+            Some(text) => literal_matches(declared, ty, &text),
+            None => literal_matches(declared, ty, live),
+        },
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use std::borrow::Cow::Borrowed;
@@ -179,6 +208,7 @@ mod tests {
             data_type: data_type.into(),
             nullable: false,
             json_check: false,
+            default: None,
         }
     }
 
@@ -222,5 +252,39 @@ mod tests {
                 "{ty} should not match {text}"
             );
         }
+    }
+
+    #[test]
+    fn defaults_match_as_written() {
+        use invect_schema::DefaultValue as D;
+        let text = |s: &str| D::Str(s.to_string().into());
+        let now = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
+        let cases = [
+            (D::Now, ColumnType::Date, now),
+            (text("it's"), ColumnType::Text, "'it''s'"),
+            (text("{}"), ColumnType::Json, "'{}'"),
+            (D::Int(-5), ColumnType::Number, "-5"),
+            (D::Bool(true), ColumnType::Boolean, "1"),
+            (D::Bool(false), ColumnType::Boolean, "FALSE"),
+        ];
+        for (declared, ty, live) in cases {
+            assert!(
+                default_matches(Some(&declared), &ty, Some(live)),
+                "{declared} should match {live}"
+            );
+        }
+        assert!(default_matches(None, &ColumnType::Uuid, None));
+        assert!(default_matches(None, &ColumnType::Text, Some("NULL")));
+        assert!(!default_matches(None, &ColumnType::Text, Some("'x'")));
+        assert!(!default_matches(
+            Some(&D::Now),
+            &ColumnType::Date,
+            Some("CURRENT_TIMESTAMP")
+        ));
+        assert!(!default_matches(
+            Some(&D::Int(1)),
+            &ColumnType::Number,
+            None
+        ));
     }
 }

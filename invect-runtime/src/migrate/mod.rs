@@ -99,6 +99,11 @@ pub struct Changes {
 }
 
 impl Changes {
+    /// Whether there is no file to write (only things kept, in words).
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+
     /// The file holding the main statements (the one after any enum file).
     pub fn main(&self) -> Option<&NewMigration> {
         self.files
@@ -161,7 +166,8 @@ pub fn write_pending(
 }
 
 /// Like [`write_pending`], with `options` allowing drops and narrowing
-/// changes. Changes it cannot write give [`Error::MigrationRefused`] and
+/// changes. `Some` with no files when the only change is something no
+/// longer declared and kept (see [`Changes::kept`]). Changes it cannot write give [`Error::MigrationRefused`] and
 /// write nothing. Before applying, the caller looks at what drops lose
 /// ([`count_losses`]) and whether narrowing changes would meet rows they
 /// refuse ([`check_data`]), on the database they are for.

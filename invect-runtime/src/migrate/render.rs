@@ -31,7 +31,7 @@ pub(super) fn plan(
     let d = kind.dialect();
     let refused = |reasons| Error::MigrationRefused { reasons };
     let plan = plan_migration(d, old, new, prefix, options).map_err(refused)?;
-    if plan.is_empty() {
+    if plan.is_empty() && plan.kept.is_empty() {
         return Ok(None);
     }
     let down = plan_reverse(d, old, new, &plan.target, prefix).map_err(refused)?;
@@ -39,7 +39,8 @@ pub(super) fn plan(
 }
 
 impl Run {
-    /// The files, from `version` on, in the order they run.
+    /// The files, from `version` on, in the order they run; none when the
+    /// run only keeps what is no longer declared.
     pub fn files(&self, dir: &Path, version: i64, name: &str) -> Vec<NewMigration> {
         let kind = self.kind;
         let mut out = Vec::new();

@@ -221,6 +221,11 @@ async fn add_step(
             "{drift}; push never changes nullability: write a migration (fill NULLs first when making a column NOT NULL)"
         )),
         Drift::BlockedTable { .. } | Drift::ForeignTable { .. } => plan.refusals.push(drift.to_string()),
+        // Push is additive: a different index, key or default is verify's to report.
+        Drift::IndexMismatch { .. }
+        | Drift::MissingForeignKey { .. }
+        | Drift::ForeignKeyMismatch { .. }
+        | Drift::DefaultMismatch { .. } => {}
     }
     Ok(())
 }

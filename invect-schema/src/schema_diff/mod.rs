@@ -13,6 +13,7 @@
 mod columns;
 mod indexes;
 mod renames;
+mod reverse;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -26,6 +27,8 @@ pub use columns::{
     ColumnChange, DataCheck, Kind as ChangeKind, TableAlter, classify, type_changed,
 };
 use renames::Renames;
+pub use renames::before_renames;
+pub use reverse::plan_reverse;
 
 /// What a migration may do beyond adding, renaming and widening.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -138,116 +141,6 @@ pub fn plan_migration(
     };
     diff.run();
     diff.finish()
-}
-
-/// The reverse of [`plan_migration`]`(old, new)`: the statements taking the
-/// database from `target` (the plan's) back to `old`. Dropped tables and
-/// columns come back as definitions, without their data; enum values added
-/// stay (no dialect removes one safely).
-pub fn plan_reverse(
-    d: &dyn Dialect,
-    old: &Schema,
-    new: &Schema,
-    target: &Schema,
-    prefix: &str,
-) -> Result<Vec<String>, Vec<String>> {
-    if old.tables.is_empty() {
-        return Ok(drop_database(d, target, prefix));
-    }
-    let back = Renames::between(old, new).reversed(old);
-    let renames = Renames::between(target, &back);
-    let aligned = renames.apply(target);
-    let options = DiffOptions {
-        allow_drop: true,
-        allow_narrowing: true,
-    };
-    let mut diff = SchemaDiff {
-        d,
-        old: target,
-        aligned: &aligned,
-        new: &back,
-        prefix,
-        options,
-        reverse: true,
-        renames: &renames,
-        // The target names the tables a SQLite rebuild must keep the
-        // referencing rows of (`changed_table`): without it a down file
-        // rebuilding a parent table dropped it with every child row cascading.
-        plan: MigrationPlan {
-            target: back.clone(),
-            ..MigrationPlan::default()
-        },
-        reasons: Vec::new(),
-        rebuilt: BTreeSet::new(),
-    };
-    diff.run();
-    let plan = diff.finish()?;
-    let mut out = plan.enum_values;
-    out.extend(plan.statements);
-    out.extend(plan.online_indexes.into_iter().map(|i| i.sql));
-    Ok(out)
-}
-
-/// `new` as it was before the renames `pending` says a database still
-/// lacks (`pending(table, None)` for a table's `renamed_from`,
-/// `pending(table, Some(column))` for a column's): diffing it against `new`
-/// gives exactly the statements of those renames.
-pub fn before_renames(new: &Schema, pending: impl Fn(&str, Option<&str>) -> bool) -> Schema {
-    let mut out = new.clone();
-    for t in &mut out.tables {
-        let table = t.def.name.to_string();
-        for c in t.def.columns.to_mut() {
-            if let Some(old) = c.renamed_from.clone()
-                && pending(&table, Some(&c.name))
-            {
-                let renamed = std::mem::replace(&mut c.name, old.clone());
-                rename_uses(&mut t.def.primary_key, &renamed, &old);
-                for i in t.def.indexes.to_mut() {
-                    rename_uses(&mut i.columns, &renamed, &old);
-                }
-            }
-        }
-    }
-    for i in 0..out.tables.len() {
-        let t = &out.tables[i].def;
-        let Some(old) = t.renamed_from.clone().filter(|_| pending(&t.name, None)) else {
-            continue;
-        };
-        let new_name = t.name.clone();
-        out.tables[i].def.name = old.clone();
-        for other in &mut out.tables {
-            for c in other.def.columns.to_mut() {
-                if let Some(fk) = &mut c.references
-                    && fk.table == new_name
-                {
-                    fk.table = old.clone();
-                }
-            }
-        }
-    }
-    out
-}
-
-fn rename_uses(names: &mut std::borrow::Cow<'static, [crate::Name]>, from: &str, to: &crate::Name) {
-    for n in names.to_mut() {
-        if n == from {
-            *n = to.clone();
-        }
-    }
-}
-
-/// Every table of `schema` dropped, children first, then the record table
-/// and the enum types: the reverse of the first migration.
-fn drop_database(d: &dyn Dialect, schema: &Schema, prefix: &str) -> Vec<String> {
-    let mut out: Vec<String> = schema
-        .tables
-        .iter()
-        .rev()
-        .map(|t| d.drop_table(&t.def.name))
-        .collect();
-    out.push(d.drop_table(&crate::meta::meta_table_name(prefix)));
-    out.extend(schema.enums().into_iter().filter_map(|e| d.drop_enum(e)));
-    out
 }
 
 /// The diff being built: statements so far and reasons for refusing.

@@ -138,3 +138,51 @@ impl Renames {
         out
     }
 }
+
+/// `new` as it was before the renames `pending` says a database still
+/// lacks (`pending(table, None)` for a table's `renamed_from`,
+/// `pending(table, Some(column))` for a column's): diffing it against `new`
+/// gives exactly the statements of those renames.
+pub fn before_renames(new: &Schema, pending: impl Fn(&str, Option<&str>) -> bool) -> Schema {
+    let mut out = new.clone();
+    for t in &mut out.tables {
+        let table = t.def.name.to_string();
+        for c in t.def.columns.to_mut() {
+            if let Some(old) = c.renamed_from.clone()
+                && pending(&table, Some(&c.name))
+            {
+                let renamed = std::mem::replace(&mut c.name, old.clone());
+                rename_uses(&mut t.def.primary_key, &renamed, &old);
+                for i in t.def.indexes.to_mut() {
+                    rename_uses(&mut i.columns, &renamed, &old);
+                }
+            }
+        }
+    }
+    for i in 0..out.tables.len() {
+        let t = &out.tables[i].def;
+        let Some(old) = t.renamed_from.clone().filter(|_| pending(&t.name, None)) else {
+            continue;
+        };
+        let new_name = t.name.clone();
+        out.tables[i].def.name = old.clone();
+        for other in &mut out.tables {
+            for c in other.def.columns.to_mut() {
+                if let Some(fk) = &mut c.references
+                    && fk.table == new_name
+                {
+                    fk.table = old.clone();
+                }
+            }
+        }
+    }
+    out
+}
+
+fn rename_uses(names: &mut std::borrow::Cow<'static, [crate::Name]>, from: &str, to: &crate::Name) {
+    for n in names.to_mut() {
+        if n == from {
+            *n = to.clone();
+        }
+    }
+}

@@ -27,7 +27,9 @@ async fn migrate_writes_and_applies_files(kind: DialectKind) {
             for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
                 if e.path().is_dir() {
                     stack.push(e.path());
-                } else if e.path().extension().is_some_and(|x| x == "sql") {
+                } else if e.path().extension().is_some_and(|x| x == "sql")
+                    && !e.path().to_string_lossy().ends_with(".down.sql")
+                {
                     found.push(e.path().display().to_string());
                 }
             }
@@ -133,12 +135,16 @@ async fn pending_files_and_a_plugin(kind: DialectKind) {
         .stdout_has("flow_tags")
         .stdout_has("owner_email");
     run_plugin(on(&first, &["verify", "--strict"])).ok();
+    // PostgreSQL builds the new index on `flows` in a file of its own.
+    let pending = if kind == DialectKind::Postgres { 2 } else { 1 };
     run_plugin(on(&second, &["info"]))
         .ok()
-        .stdout_has("1 applied, 1 pending");
+        .stdout_has(&format!("1 applied, {pending} pending"));
+    // Without the plugin its table is no longer declared: kept, and said so.
     run(on(&first, &["migrate", "--yes"]))
-        .failed()
-        .stderr_has("flow_tags");
+        .ok()
+        .stdout_has("flow_tags")
+        .stdout_has("--allow-drop");
     first.drop().await;
     second.drop().await;
 }
