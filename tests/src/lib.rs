@@ -26,6 +26,7 @@ pub mod plugin;
 mod proxy;
 mod rows;
 pub mod stages;
+pub mod upgrade;
 
 pub use any::{AnyTestDb, raw};
 pub use proxy::Proxy;

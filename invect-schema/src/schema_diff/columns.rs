@@ -133,6 +133,14 @@ fn length(ty: &ColumnType) -> Option<u32> {
     }
 }
 
+/// The longest decimal text of an integer type (`-2147483648`).
+fn digits(ty: &ColumnType) -> u32 {
+    match ty {
+        ColumnType::Number => 11,
+        _ => 20,
+    }
+}
+
 /// Whether every value of `a` is a value of `b`.
 fn type_width(a: &ColumnType, b: &ColumnType) -> Width {
     use ColumnType::*;
@@ -147,6 +155,12 @@ fn type_width(a: &ColumnType, b: &ColumnType) -> Width {
         (String { .. } | Enum(_) | Number | BigInt | Uuid, Text) => Width::Wider,
         (Enum(_), String { .. }) => Width::Wider,
         (Number, BigInt) => Width::Wider,
+        // The reverse of string → number: without it a migration making a
+        // `String` field a number was refused for its down file.
+        (Number | BigInt, String { .. }) => match length(b) {
+            Some(y) if y >= digits(a) => Width::Wider,
+            _ => Width::Unsupported,
+        },
         (BigInt, Number) => Width::Narrower(Problem::OutOfI32),
         (Text, String { max_length }) => Width::Narrower(Problem::LongerThan(
             max_length.unwrap_or(ColumnType::DEFAULT_MAX_LENGTH),

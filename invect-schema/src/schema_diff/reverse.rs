@@ -37,7 +37,13 @@ pub fn plan_reverse(
         options,
         reverse: true,
         renames: &renames,
-        plan: MigrationPlan::default(),
+        // The target names the tables a SQLite rebuild must keep the
+        // referencing rows of (`changed_table`): without it a down file
+        // rebuilding a parent table dropped it with every child row cascading.
+        plan: MigrationPlan {
+            target: back.clone(),
+            ..MigrationPlan::default()
+        },
         reasons: Vec::new(),
         rebuilt: BTreeSet::new(),
     };

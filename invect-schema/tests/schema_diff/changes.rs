@@ -227,3 +227,68 @@ fn widening_is_automatic_on_every_dialect() {
         "SQLite rebuilds: {sqlite:#?}"
     );
 }
+
+/// A SQLite rebuild of a referenced table keeps the referencing rows aside
+/// (dropping the table would cascade to them), in the down file as in the
+/// up file: the reverse once planned its rebuilds without the schema's
+/// tables, so a `--revert` emptied every child table.
+#[test]
+fn reverse_rebuild_keeps_the_referencing_rows() {
+    let with_n = |ty, nullable| {
+        let mut t = items(STATUS);
+        t.columns
+            .to_mut()
+            .push(column("n", ty, |c| c.nullable = nullable));
+        build(core(vec![t]).tables(Origin::Plugin(B("notes")), [notes()]))
+    };
+    let (old, new) = (
+        with_n(ColumnType::Number, false),
+        with_n(ColumnType::BigInt, true),
+    );
+    let d = DialectKind::Sqlite.dialect();
+    let options = DiffOptions::default();
+    let plan = plan_migration(d, &old, &new, "", options).expect("widening");
+    let keep = "CREATE TEMP TABLE \"invect_keep_0\" AS SELECT * FROM \"notes\"";
+    assert!(
+        plan.statements.iter().any(|s| s == keep),
+        "up: {:#?}",
+        plan.statements
+    );
+    let down = plan_reverse(d, &old, &new, &plan.target, "").expect("reverse");
+    assert!(down.iter().any(|s| s == keep), "down: {down:#?}");
+}
+
+/// A string column made a number (`allow_narrowing`) has a down file that
+/// makes it a string again: number → string is widening when the string
+/// holds every number's text (it was refused, and with it the migration).
+#[test]
+fn string_to_number_reverses_to_string() {
+    let with_n = |ty| {
+        let mut t = items(STATUS);
+        t.columns.to_mut().push(column("n", ty, |_| {}));
+        build(core(vec![t]))
+    };
+    let (old, new) = (with_n(ColumnType::STRING), with_n(ColumnType::Number));
+    let d = DialectKind::Postgres.dialect();
+    let options = DiffOptions {
+        allow_narrowing: true,
+        ..DiffOptions::default()
+    };
+    let plan = plan_migration(d, &old, &new, "", options).expect("string -> number");
+    assert_eq!(plan.checks.len(), 1, "{:#?}", plan.checks);
+    let down = plan_reverse(d, &old, &new, &plan.target, "").expect("number -> string");
+    assert!(
+        down.contains(
+            &"ALTER TABLE \"items\" ALTER COLUMN \"n\" TYPE TEXT USING CAST(\"n\" AS TEXT)"
+                .to_string()
+        ),
+        "{down:#?}"
+    );
+    let short = with_n(ColumnType::String {
+        max_length: Some(5),
+    });
+    assert!(
+        plan_migration(d, &new, &short, "", options).is_err(),
+        "5 characters hold no i32"
+    );
+}
