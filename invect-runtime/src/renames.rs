@@ -76,7 +76,13 @@ impl Pending {
 
     /// The statements of the renames (tables with their records, columns,
     /// and the index and constraint names that follow them).
-    pub fn statements(&self, d: &dyn Dialect, schema: &Schema, prefix: &str) -> Vec<String> {
+    pub fn statements(
+        &self,
+        d: &dyn Dialect,
+        schema: &Schema,
+        prefix: &str,
+        live: &LiveSchema,
+    ) -> Vec<String> {
         let mut out: Vec<String> = self
             .records
             .iter()
@@ -85,19 +91,53 @@ impl Pending {
         if self.tables.is_empty() && self.columns.is_empty() {
             return out;
         }
-        let old = before_renames(schema, |table, column| match column {
+        let mut old = before_renames(schema, |table, column| match column {
             None => self.tables.iter().any(|(_, n)| n == table),
             Some(c) => self.columns.iter().any(|(t, _, n)| t == table && n == c),
         });
+        let mut new = schema.clone();
+        only_live_indexes(&mut old, &mut new, live);
         // Only names differ between the two, so the plan is the renames.
         out.extend(
-            plan_migration(d, &old, schema, prefix, DiffOptions::default())
+            plan_migration(d, &old, &new, prefix, DiffOptions::default())
                 .map(|p| p.statements)
                 .unwrap_or_default(),
         );
         out
     }
+}
 
+/// Leaves out of both schemas each declared index the live table does not
+/// have under its old name: a new index on a renamed column is created by
+/// push later, not renamed from one that never was. `old` is `new` before
+/// its renames, so their tables and indexes are in the same order.
+fn only_live_indexes(old: &mut Schema, new: &mut Schema, live: &LiveSchema) {
+    for (o, n) in old.tables.iter_mut().zip(new.tables.iter_mut()) {
+        let names: Vec<String> = live
+            .tables
+            .get(o.def.name.as_ref())
+            .map(|t| t.indexes.iter().map(|i| i.name.clone()).collect())
+            .unwrap_or_default();
+        let keep: Vec<bool> = o
+            .def
+            .indexes
+            .iter()
+            .map(|i| names.contains(&i.name(&o.def.name)))
+            .collect();
+        let mut k = keep.iter();
+        o.def
+            .indexes
+            .to_mut()
+            .retain(|_| *k.next().unwrap_or(&false));
+        let mut k = keep.iter();
+        n.def
+            .indexes
+            .to_mut()
+            .retain(|_| *k.next().unwrap_or(&false));
+    }
+}
+
+impl Pending {
     /// `live` as it is once the renames ran: tables and columns under their
     /// new names, and indexes named after them as Invect names them.
     pub fn apply_to(&self, live: &mut LiveSchema, recorded: &mut BTreeSet<String>) {

@@ -155,7 +155,7 @@ async fn build_plan(conn: &mut Conn, schema: &Schema, prefix: &str) -> Result<Pl
     // Declared renames first; the rest is planned as if they had run.
     let renames = Pending::find(schema, &live, Some(&recorded));
     plan.statements
-        .extend(renames.statements(d, schema, prefix));
+        .extend(renames.statements(d, schema, prefix, &live));
     renames.apply_to(&mut live, &mut recorded);
     let mut changes = Changes::default();
     for drift in diff(kind, schema, &live, &recorded) {
