@@ -34,7 +34,45 @@ invect_tests::per_dialect!(
     failing_migration_is_reported_with_what_to_do,
     concurrent_applies_all_succeed_once,
     prefixed_migrations_leave_nothing_for_push,
+    an_enum_value_and_a_column_defaulting_to_it_apply_and_revert,
 );
+
+/// A new enum value and a new column defaulting to it, through files: on
+/// PostgreSQL the value goes in a first file, committed before the main one
+/// uses it ("unsafe use of new value" otherwise); every dialect applies,
+/// verifies and reverts.
+async fn an_enum_value_and_a_column_defaulting_to_it_apply_and_revert(kind: DialectKind) {
+    use invect_tests::stages::{plugin_v1, plugin_v2};
+    let test = AnyTestDb::new(kind).await;
+    let db = test.db();
+    let root = tempfile::tempdir().expect("temporary folder");
+    let root = root.path();
+    let v1 = merged_schema(&[plugin_v1()], "").expect("v1");
+    let v2 = merged_schema(&[plugin_v2()], "").expect("v2");
+    write(root, kind, &v1, "stages");
+    apply(&db, root).await;
+    raw(&db, "INSERT INTO stage_tasks (id, stage) VALUES ('a', 'doing')").await;
+    let changes = migrate::write_changes(root, kind, &v2, "", "parked", Default::default(), false)
+        .expect("write v2")
+        .expect("files");
+    let names: Vec<&str> = changes.files.iter().map(|f| f.name.as_str()).collect();
+    let expected: &[&str] = match kind {
+        DialectKind::Postgres => &["parked_enum_values", "parked"],
+        _ => &["parked"],
+    };
+    assert_eq!(names, expected, "{kind}");
+    let applied = apply(&db, root).await;
+    assert_eq!(applied.len(), expected.len(), "{kind}");
+    let parked = ints(&db, "SELECT COUNT(*) FROM stage_tasks WHERE parked_as = 'parked'").await;
+    assert_eq!(parked, [1], "{kind}: the old row gets the new default");
+    let report = invect_runtime::verify(&db, &v2, "main").await.expect("verify v2");
+    assert!(report.is_exact(), "{kind}: {report}");
+    let reverted = migrate::revert(&db, root, expected.len()).await.expect("revert");
+    assert_eq!(reverted.len(), expected.len(), "{kind}");
+    let report = invect_runtime::verify(&db, &v1, "main").await.expect("verify v1");
+    assert!(report.is_exact(), "{kind}: {report}");
+    test.drop().await;
+}
 
 fn core() -> Schema {
     merged_schema(&[], "").expect("the core schema")
