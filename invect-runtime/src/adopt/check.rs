@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use invect_schema::{ColumnDef, Conversion, Dialect, DialectKind, EnumDef, TableDef};
 use invect_schema::{foreign_key_name, parse_mysql_enum};
 
-use crate::introspect::{LiveSchema, LiveTable, type_matches};
+use crate::introspect::{LiveSchema, LiveTable, default_matches, type_matches};
 use crate::report::Drift;
 
 /// A column to convert to its declared type.
@@ -29,6 +29,8 @@ pub(super) struct Taken {
     pub index_names: Vec<(String, String)>,
     /// Columns whose declared default is set in place.
     pub defaults: Vec<String>,
+    /// Whether a default differs where only a rebuild changes it (SQLite).
+    pub rebuild: bool,
     pub kept: Vec<String>,
     pub refusals: Vec<String>,
 }
@@ -134,8 +136,12 @@ fn column(
             .to_string(),
         );
     }
-    if !converted && c.default.is_some() && d.set_default(&def.name, c).is_some() {
-        out.defaults.push(c.name.to_string());
+    if !converted && !default_matches(kind, c, lc) {
+        match d.set_default(&def.name, c) {
+            Some(_) => out.defaults.push(c.name.to_string()),
+            None if d.rebuilds_tables() && c.default.is_some() => out.rebuild = true,
+            None => {}
+        }
     }
 }
 

@@ -4,11 +4,13 @@
 //! the database's lock, in one transaction where DDL is transactional, it
 //! records them as Invect's, renames what is declared renamed, converts the
 //! types the dialect converts without changing a value, gives indexes and
-//! (PostgreSQL) foreign keys Invect's names, sets declared defaults where
-//! that needs no rebuild, then adds what is missing as push does. What does
+//! (PostgreSQL) foreign keys Invect's names, sets the declared defaults that
+//! differ (SQLite: by a rebuild, `rebuild.rs`), then adds what is missing
+//! as push does. What does
 //! not match is refused, each table and column named, before anything runs.
 
 mod check;
+mod rebuild;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -280,14 +282,21 @@ fn take(
             fk.name = foreign_key_name(&table, &column);
         }
     }
+    let mut refusals = Vec::new();
     for (def, one) in defs.iter().zip(taken) {
         for column in &one.defaults {
             if let Some(sql) = def.column(column).and_then(|c| d.set_default(&def.name, c)) {
                 plan.statements.push(sql);
             }
         }
+        if one.rebuild {
+            match rebuild::rebuild(d.kind(), def, live) {
+                Ok(statements) => plan.statements.extend(statements),
+                Err(reason) => refusals.push(reason),
+            }
+        }
     }
-    Vec::new()
+    refusals
 }
 
 /// The foreign keys of or to a converted column (or any column of
