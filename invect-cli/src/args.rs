@@ -155,6 +155,15 @@ pub struct MigrateArgs {
     /// snapshot, takes the database to the declared schema.
     #[arg(long, conflicts_with_all = ["push", "baseline", "revert", "new"])]
     pub adopt_hand_written: bool,
+    /// Take over the tables the TypeScript Invect (drizzle-kit) made: those
+    /// with an Invect table's name or its earlier one that match its
+    /// declaration are renamed, converted where a type keeps every value,
+    /// completed additively and recorded as Invect's, and the migration
+    /// files are recorded as applied. Anything that differs is refused,
+    /// named, with nothing changed.
+    #[arg(long, conflicts_with_all = ["push", "baseline", "allow_drop", "allow_narrowing",
+          "revert", "new", "adopt_hand_written"])]
+    pub adopt: bool,
     /// How long a migration statement waits for a table lock before failing
     /// (PostgreSQL lock_timeout, MySQL lock_wait_timeout).
     #[arg(

@@ -16,6 +16,7 @@
 //! `DATABASE_URL` and `INVECT_*` may come from a `.env` file (`--no-dotenv`
 //! ignores it); logging follows `RUST_LOG`, else `-v`/`-q`.
 
+mod adopt;
 mod app;
 mod args;
 mod completions;
@@ -112,6 +113,8 @@ async fn execute(
             let opened = Opened::for_planning(&settings, plugins).await?;
             if args.push {
                 push::run(out, opened, &settings, &args).await
+            } else if args.adopt {
+                adopt::run(out, opened, &settings, &args).await
             } else {
                 migrate::run(out, opened, &settings, &args).await
             }

@@ -18,7 +18,7 @@ use crate::settings::Settings;
 mod hand;
 
 /// The name given to the migration files `migrate` writes.
-const MIGRATION_NAME: &str = "schema";
+pub(crate) const MIGRATION_NAME: &str = "schema";
 
 /// Shows the new file and the pending ones, checks that the files can do
 /// what is asked of this database, then (unless `--dry-run`) asks, reopens

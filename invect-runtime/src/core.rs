@@ -86,7 +86,7 @@ pub struct FlowVersion {
 }
 
 /// One execution of a flow.
-#[invect_table(name = "flow_runs", order = 30)]
+#[invect_table(name = "flow_runs", order = 30, renamed_from = "flow_executions")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct FlowRun {
     #[invect(primary_key, default = uuid)]
@@ -114,7 +114,11 @@ pub struct FlowRun {
 }
 
 /// The trace of one node within a run.
-#[invect_table(name = "node_executions", order = 40)]
+#[invect_table(
+    name = "node_executions",
+    order = 40,
+    renamed_from = "execution_traces"
+)]
 #[derive(Debug, Clone, PartialEq)]
 pub struct NodeExecution {
     #[invect(primary_key, default = uuid)]

@@ -80,6 +80,9 @@ pub enum Error {
     /// Push would have to change the database in a way it never does.
     #[error("push refused, nothing was changed:\n{}", reasons.iter().map(|r| format!("  - {r}")).collect::<Vec<_>>().join("\n"))]
     PushRefused { reasons: Vec<String> },
+    /// Adoption found tables or columns that differ from the declaration.
+    #[error("adoption refused, nothing was changed:\n{}", reasons.iter().map(|r| format!("  - {r}")).collect::<Vec<_>>().join("\n"))]
+    AdoptRefused { reasons: Vec<String> },
     /// A schema statement failed; in a transaction everything before it was rolled back.
     #[error("{source}\n  while running: {sql}")]
     Statement { sql: String, source: Box<Error> },

@@ -130,6 +130,17 @@ impl Invect {
         crate::push::push(&self.db, &self.schema, &self.config.table_prefix).await
     }
 
+    /// What `migrate --adopt` would do now; changes nothing.
+    pub async fn plan_adoption(&self) -> Result<crate::AdoptPlan> {
+        crate::adopt::plan_adoption(&self.db, &self.schema, &self.config.table_prefix).await
+    }
+
+    /// Takes over the tables another tool made for this schema
+    /// (`migrate --adopt`); see [`crate::adopt()`].
+    pub async fn adopt(&self) -> Result<crate::AdoptPlan> {
+        crate::adopt::adopt(&self.db, &self.schema, &self.config.table_prefix).await
+    }
+
     /// The credentials API, with the builder's encryption keys and, for
     /// what it was not given, `INVECT_ENCRYPTION_KEY` and
     /// `INVECT_PREVIOUS_ENCRYPTION_KEYS`, read now: nothing else reads them,

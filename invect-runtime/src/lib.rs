@@ -16,6 +16,7 @@
 // Generated code names `::invect_runtime`; this lets the core tables use the macro too.
 extern crate self as invect_runtime;
 
+mod adopt;
 mod column;
 mod config;
 pub mod core;
@@ -41,6 +42,7 @@ mod tables;
 pub mod value;
 mod verify;
 
+pub use adopt::{AdoptPlan, AdoptedTable, adopt, plan_adoption};
 pub use column::ColumnExt;
 pub use config::{DatabaseConfig, DatabaseType, InvectConfig, SchemaVerification};
 pub use db::{Db, Tx};

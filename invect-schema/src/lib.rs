@@ -42,9 +42,9 @@ pub mod statements;
 pub mod validate;
 
 pub use dialect::{
-    Dialect, DialectKind, LikeToken, LockWait, MySql, Postgres, Sqlite, foreign_key_name,
-    like_literal, like_tokens, parse_mysql_enum, rebuild_table, referencing_tables, render_schema,
-    render_script, render_table, script_text,
+    Conversion, Dialect, DialectKind, LikeToken, LockWait, MySql, Postgres, Sqlite,
+    foreign_key_name, like_literal, like_tokens, parse_mysql_enum, rebuild_table,
+    referencing_tables, render_schema, render_script, render_table, script_text,
 };
 pub use error::{ColumnAttribute, SchemaError, SchemaErrors};
 pub use merge::{Schema, SchemaBuilder, SchemaTable};

@@ -12,6 +12,7 @@ use crate::db::Db;
 use crate::diff::diff;
 use crate::driver::Conn;
 use crate::error::{Error, Result};
+use crate::introspect::LiveSchema;
 use crate::renames::Pending;
 use crate::report::Drift;
 
@@ -120,7 +121,7 @@ pub(crate) async fn apply(conn: &mut Conn, schema: &Schema, prefix: &str) -> Res
 }
 
 /// Runs `plan`'s statements on `conn`, or refuses it.
-async fn run(conn: &mut Conn, plan: Plan) -> Result<PushReport> {
+pub(crate) async fn run(conn: &mut Conn, plan: Plan) -> Result<PushReport> {
     if !plan.refusals.is_empty() {
         return Err(Error::PushRefused {
             reasons: plan.refusals,
@@ -140,19 +141,43 @@ async fn run(conn: &mut Conn, plan: Plan) -> Result<PushReport> {
 }
 
 async fn build_plan(conn: &mut Conn, schema: &Schema, prefix: &str) -> Result<Plan> {
-    let kind = conn.kind();
-    let d = kind.dialect();
-    let mut live = crate::introspect::introspect_conn(conn).await?;
+    let (live, recorded, plan) = read_state(conn, prefix).await?;
+    plan_on(conn, schema, prefix, live, recorded, plan).await
+}
+
+/// The live schema, the tables Invect's record holds, and a plan that
+/// creates the record table when the database has none.
+pub(crate) async fn read_state(
+    conn: &mut Conn,
+    prefix: &str,
+) -> Result<(LiveSchema, BTreeSet<String>, Plan)> {
+    let d = conn.kind().dialect();
+    let live = crate::introspect::introspect_conn(conn).await?;
     let meta = meta_table_name(prefix);
     let mut plan = Plan::default();
-    let mut recorded: BTreeSet<String> = if live.tables.contains_key(&meta) {
+    let recorded: BTreeSet<String> = if live.tables.contains_key(&meta) {
         let sql = format!("SELECT {} FROM {}", d.quote("table_name"), d.quote(&meta));
         conn.strings(&sql).await?.into_iter().collect()
     } else {
         plan.statements.extend(render_table(d, &meta_table(prefix)));
         BTreeSet::new()
     };
-    // Declared renames first; the rest is planned as if they had run.
+    Ok((live, recorded, plan))
+}
+
+/// Adds to `plan` what push does to `live` (whose `recorded` tables are
+/// Invect's): the declared renames first, then everything else as if they
+/// had run.
+pub(crate) async fn plan_on(
+    conn: &mut Conn,
+    schema: &Schema,
+    prefix: &str,
+    mut live: LiveSchema,
+    mut recorded: BTreeSet<String>,
+    mut plan: Plan,
+) -> Result<Plan> {
+    let kind = conn.kind();
+    let d = kind.dialect();
     let renames = Pending::find(schema, &live, Some(&recorded));
     plan.statements
         .extend(renames.statements(d, schema, prefix, &live));

@@ -1,11 +1,15 @@
 //! DDL rendering. One trait writes the SQL the three dialects share; each
 //! dialect is a unit struct in its own file overriding only what differs.
 
+mod conversion;
+mod like;
 mod mysql;
 mod postgres;
 mod sqlite;
 mod sqlite_rebuild;
 
+pub use conversion::Conversion;
+pub use like::{LikeToken, like_literal, like_tokens};
 pub use mysql::{MySql, parse_mysql_enum};
 pub use postgres::Postgres;
 pub use sqlite::Sqlite;
@@ -249,6 +253,39 @@ pub trait Dialect: Sync {
             self.quote(from),
             self.quote(to)
         )]
+    }
+
+    /// Adoption's conversion of `table.c`, made as `live_type` (enum: its labels),
+    /// to its declaration, for types holding every value it does; else `None`.
+    fn adopt_conversion(
+        &self,
+        _: &str,
+        _: &ColumnDef,
+        _: &str,
+        _: Option<&[String]>,
+    ) -> Option<Conversion> {
+        None
+    }
+
+    /// Where a key column changes type only without its foreign keys (MySQL):
+    /// the statement dropping foreign key `name` of `table`, re-added after.
+    fn drop_foreign_key_to_retype(&self, _table: &str, _name: &str) -> Option<String> {
+        None
+    }
+
+    /// Adoption's statement giving a whole table what Invect's have (MySQL: charset,
+    /// collation), which needs its foreign keys dropped and made again.
+    fn adopt_table(&self, _table: &str) -> Option<String> {
+        None
+    }
+
+    /// Adoption's statement giving `table.c` its declared default in place.
+    fn set_default(&self, table: &str, c: &ColumnDef) -> Option<String> {
+        let expr = self.default_expr(c.default.as_ref()?, &c.ty)?;
+        let (t, col) = (self.quote(table), self.quote(&c.name));
+        Some(format!(
+            "ALTER TABLE {t} ALTER COLUMN {col} SET DEFAULT {expr}"
+        ))
     }
 
     /// The statement renaming a constraint (a foreign key, a length CHECK)
@@ -527,41 +564,6 @@ pub trait Dialect: Sync {
             .collect::<Vec<_>>()
             .join(", ")
     }
-}
-
-/// One piece of a `LIKE` pattern as Invect reads it on every dialect: `%`
-/// any run, `_` one character, `\` makes the next character literal (`\%`,
-/// `\_`, `\\`); a trailing `\` is itself literal.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum LikeToken {
-    Any,
-    One,
-    Char(char),
-}
-
-/// The pieces of `pattern`.
-pub fn like_tokens(pattern: &str) -> impl Iterator<Item = LikeToken> + '_ {
-    let mut chars = pattern.chars();
-    std::iter::from_fn(move || {
-        Some(match chars.next()? {
-            '%' => LikeToken::Any,
-            '_' => LikeToken::One,
-            '\\' => LikeToken::Char(chars.next().unwrap_or('\\')),
-            c => LikeToken::Char(c),
-        })
-    })
-}
-
-/// `text` as a `LIKE` pattern matching exactly it (its `%`, `_`, `\` escaped).
-pub fn like_literal(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 2);
-    for c in text.chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out
 }
 
 /// What a row-locking `SELECT` does about rows another transaction locked.

@@ -69,6 +69,77 @@ impl Dialect for MySql {
         false
     }
 
+    /// `timestamp`/`datetime` of up to 3 digits (read in the session's UTC),
+    /// `text`/`mediumtext`, and `varchar(36)` UUIDs (refused when a value
+    /// ends in a space, which CHAR drops), each by one `MODIFY` to the
+    /// declared definition (a key column's foreign keys dropped first and
+    /// made again after: MySQL changes its type no other way).
+    fn adopt_conversion(
+        &self,
+        table: &str,
+        c: &ColumnDef,
+        live_type: &str,
+        _enum_labels: Option<&[String]>,
+    ) -> Option<super::Conversion> {
+        let col = self.quote(&c.name);
+        let up_to_ms = |name: &str| {
+            live_type == name
+                || live_type
+                    .strip_prefix(name)
+                    .and_then(|rest| rest.strip_prefix('('))
+                    .is_some_and(|rest| matches!(rest, "0)" | "1)" | "2)" | "3)"))
+        };
+        let changes_value = match &c.ty {
+            ColumnType::Date if up_to_ms("timestamp") || up_to_ms("datetime") => None,
+            ColumnType::Text if matches!(live_type, "text" | "mediumtext" | "tinytext") => None,
+            ColumnType::Uuid if live_type == "varchar(36)" => Some(format!("{col} LIKE '% '")),
+            _ => return None,
+        };
+        Some(super::Conversion {
+            statements: vec![format!(
+                "ALTER TABLE {} MODIFY COLUMN {}",
+                self.quote(table),
+                self.column_definition(c)
+            )],
+            changes_value,
+        })
+    }
+
+    /// Literal defaults of short columns only: `ALTER COLUMN … SET DEFAULT`
+    /// takes no expression, and TEXT/JSON defaults are expressions here.
+    fn set_default(&self, table: &str, c: &ColumnDef) -> Option<String> {
+        let literal = matches!(
+            c.default,
+            Some(DefaultValue::Str(_) | DefaultValue::Int(_) | DefaultValue::Bool(_))
+        );
+        let short = !matches!(c.ty, ColumnType::Text | ColumnType::Json);
+        let expr = self.default_expr(c.default.as_ref()?, &c.ty)?;
+        (literal && short).then(|| {
+            format!(
+                "ALTER TABLE {} ALTER COLUMN {} SET DEFAULT {expr}",
+                self.quote(table),
+                self.quote(&c.name)
+            )
+        })
+    }
+
+    /// Invect's keys compare as on the other dialects: utf8mb4, binary
+    /// collation (a foreign key to a column of another collation is refused).
+    fn adopt_table(&self, table: &str) -> Option<String> {
+        Some(format!(
+            "ALTER TABLE {} CONVERT TO CHARACTER SET utf8mb4 COLLATE utf8mb4_bin",
+            self.quote(table)
+        ))
+    }
+
+    fn drop_foreign_key_to_retype(&self, table: &str, name: &str) -> Option<String> {
+        Some(format!(
+            "ALTER TABLE {} DROP FOREIGN KEY {}",
+            self.quote(table),
+            self.quote(name)
+        ))
+    }
+
     /// MySQL 5.7+ / MariaDB 10.5.2+.
     fn rename_index(&self, table: &str, from: &str, to: &str, _i: &crate::IndexDef) -> Vec<String> {
         vec![format!(

@@ -53,6 +53,60 @@ impl Dialect for Postgres {
         Some(format!("DROP TYPE {}", self.quote(&e.name)))
     }
 
+    /// `timestamp` (read as UTC) and `timestamptz` of any precision (refused
+    /// when a row has sub-millisecond digits TIMESTAMPTZ(3) would round),
+    /// `json` (as the same JSON values in JSONB), and an enum type of
+    /// another name whose labels are all declared (through their text). The
+    /// live default goes first (it may not cast), the declared one after.
+    fn adopt_conversion(
+        &self,
+        table: &str,
+        c: &ColumnDef,
+        live_type: &str,
+        enum_labels: Option<&[String]>,
+    ) -> Option<super::Conversion> {
+        let col = self.quote(&c.name);
+        let timestamp = |zone: &str| {
+            live_type == format!("timestamp {zone} time zone")
+                || live_type
+                    .strip_prefix("timestamp(")
+                    .and_then(|rest| rest.split_once(')'))
+                    .is_some_and(|(n, rest)| {
+                        n.parse::<u8>().is_ok() && rest == format!(" {zone} time zone")
+                    })
+        };
+        let (using, changes_value) = match &c.ty {
+            ColumnType::Date if timestamp("without") => (
+                format!("{col} AT TIME ZONE 'UTC'"),
+                Some(format!("{col} <> date_trunc('milliseconds', {col})")),
+            ),
+            ColumnType::Date if timestamp("with") => (
+                col.clone(),
+                Some(format!("{col} <> date_trunc('milliseconds', {col})")),
+            ),
+            ColumnType::Json if live_type == "json" => (format!("{col}::jsonb"), None),
+            ColumnType::Enum(e)
+                if enum_labels
+                    .is_some_and(|l| l.iter().all(|v| e.values.iter().any(|d| d == v))) =>
+            {
+                (format!("{col}::text::{}", self.quote(&e.name)), None)
+            }
+            _ => return None,
+        };
+        let alter = format!("ALTER TABLE {} ALTER COLUMN {col}", self.quote(table));
+        let mut statements = vec![
+            format!("{alter} DROP DEFAULT"),
+            format!("{alter} TYPE {} USING {using}", self.column_type(&c.ty)),
+        ];
+        if let Some(expr) = c.default.as_ref().and_then(|d| self.default_expr(d, &c.ty)) {
+            statements.push(format!("{alter} SET DEFAULT {expr}"));
+        }
+        Some(super::Conversion {
+            statements,
+            changes_value,
+        })
+    }
+
     fn rename_constraint(&self, table: &str, from: &str, to: &str) -> Option<String> {
         Some(format!(
             "ALTER TABLE {} RENAME CONSTRAINT {} TO {}",

@@ -105,6 +105,11 @@ impl Dialect for Sqlite {
         ]
     }
 
+    /// A default changes only with a rebuild; adoption keeps the one found.
+    fn set_default(&self, _table: &str, _c: &ColumnDef) -> Option<String> {
+        None
+    }
+
     /// SQLite changes a column only by rebuilding its table.
     fn alter_table(&self, alter: &crate::TableAlter) -> Vec<String> {
         super::sqlite_rebuild::rebuild_table(
