@@ -51,7 +51,11 @@ async fn an_enum_value_and_a_column_defaulting_to_it_apply_and_revert(kind: Dial
     let v2 = merged_schema(&[plugin_v2()], "").expect("v2");
     write(root, kind, &v1, "stages");
     apply(&db, root).await;
-    raw(&db, "INSERT INTO stage_tasks (id, stage) VALUES ('a', 'doing')").await;
+    raw(
+        &db,
+        "INSERT INTO stage_tasks (id, stage) VALUES ('a', 'doing')",
+    )
+    .await;
     let changes = migrate::write_changes(root, kind, &v2, "", "parked", Default::default(), false)
         .expect("write v2")
         .expect("files");
@@ -63,13 +67,23 @@ async fn an_enum_value_and_a_column_defaulting_to_it_apply_and_revert(kind: Dial
     assert_eq!(names, expected, "{kind}");
     let applied = apply(&db, root).await;
     assert_eq!(applied.len(), expected.len(), "{kind}");
-    let parked = ints(&db, "SELECT COUNT(*) FROM stage_tasks WHERE parked_as = 'parked'").await;
+    let parked = ints(
+        &db,
+        "SELECT COUNT(*) FROM stage_tasks WHERE parked_as = 'parked'",
+    )
+    .await;
     assert_eq!(parked, [1], "{kind}: the old row gets the new default");
-    let report = invect_runtime::verify(&db, &v2, "main").await.expect("verify v2");
+    let report = invect_runtime::verify(&db, &v2, "main")
+        .await
+        .expect("verify v2");
     assert!(report.is_exact(), "{kind}: {report}");
-    let reverted = migrate::revert(&db, root, expected.len()).await.expect("revert");
+    let reverted = migrate::revert(&db, root, expected.len())
+        .await
+        .expect("revert");
     assert_eq!(reverted.len(), expected.len(), "{kind}");
-    let report = invect_runtime::verify(&db, &v1, "main").await.expect("verify v1");
+    let report = invect_runtime::verify(&db, &v1, "main")
+        .await
+        .expect("verify v1");
     assert!(report.is_exact(), "{kind}: {report}");
     test.drop().await;
 }

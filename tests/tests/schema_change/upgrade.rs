@@ -23,11 +23,19 @@ fn nulls(n: usize) -> i64 {
 /// `(table, column)` of `new` under the names `old` had, following the
 /// declared renames; `None` for what `old` lacks.
 fn old_place(old: &Schema, new: &Schema, table: &str, column: &str) -> Option<(String, String)> {
+    // A name still there is the same table or column (a rename applies
+    // only when the old name exists and the new one does not).
     let t = new.table(table)?;
-    let old_table = t.def.renamed_from.as_deref().unwrap_or(table);
-    let c = t.def.column(column)?;
-    let old_column = c.renamed_from.as_deref().unwrap_or(column);
+    let old_table = match old.table(table) {
+        Some(_) => table,
+        None => t.def.renamed_from.as_deref()?,
+    };
     let was = old.table(old_table)?;
+    let c = t.def.column(column)?;
+    let old_column = match was.def.column(column) {
+        Some(_) => column,
+        None => c.renamed_from.as_deref()?,
+    };
     was.def.column(old_column)?;
     Some((old_table.to_string(), old_column.to_string()))
 }
