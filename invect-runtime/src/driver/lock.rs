@@ -26,11 +26,11 @@ impl Conn {
     /// the driver's transaction-scoped lock is taken in it first.
     pub(crate) async fn begin_locked(&mut self) -> Result<()> {
         self.begin_write().await?;
-        if let Some(lock) = self.driver().transaction_lock() {
-            if let Err(e) = self.execute(&lock).await {
-                let _ = self.rollback().await;
-                return Err(e);
-            }
+        if let Some(lock) = self.driver().transaction_lock()
+            && let Err(e) = self.execute(&lock).await
+        {
+            let _ = self.rollback().await;
+            return Err(e);
         }
         Ok(())
     }

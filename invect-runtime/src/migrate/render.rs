@@ -100,7 +100,7 @@ impl Run {
                 dir,
                 next,
                 &name,
-                (&up, &[index.sql.clone()]),
+                (&up, std::slice::from_ref(&index.sql)),
                 (&down, &drop),
             ));
             next += 1;

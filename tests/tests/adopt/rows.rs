@@ -108,15 +108,16 @@ fn value(
     if let Some(r) = &def.references {
         return key(schema, &r.table, i);
     }
-    if schema.table(table).is_some_and(|t| {
-        t.def.primary_key.iter().any(|k| *k == def.name) && t.def.primary_key.len() == 1
-    }) {
+    if schema
+        .table(table)
+        .is_some_and(|t| t.def.primary_key.contains(&def.name) && t.def.primary_key.len() == 1)
+    {
         return key(schema, table, i);
     }
     match &def.ty {
         ColumnType::Enum(e) => format!("'{}'", e.values[i % e.values.len()]),
         ColumnType::Number | ColumnType::BigInt => (i % 7 + 1).to_string(),
-        ColumnType::Boolean => if i % 2 == 0 { "TRUE" } else { "FALSE" }.into(),
+        ColumnType::Boolean => if i.is_multiple_of(2) { "TRUE" } else { "FALSE" }.into(),
         ColumnType::Date => format!(
             "'2025-{:02}-{:02} {:02}:{:02}:{:02}.{:03}'",
             1 + i % 12,

@@ -106,7 +106,7 @@ async fn fill_table(db: &Db, schema: &Schema, t: &TableDef, n: usize) {
 
 /// The SQL literal of column `c` of `t` in row `i`.
 fn literal(kind: DialectKind, schema: &Schema, t: &TableDef, c: &ColumnDef, i: usize) -> String {
-    let key = t.primary_key.iter().any(|k| *k == c.name);
+    let key = t.primary_key.contains(&c.name);
     if let Some(fk) = &c.references {
         if c.nullable && i % 5 == 4 {
             return "NULL".into();
