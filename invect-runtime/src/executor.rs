@@ -26,6 +26,11 @@ pub trait Executor: Send {
     /// Runs a statement and returns the number of rows it affected.
     fn execute(&mut self, sql: Sql, args: Args) -> impl Future<Output = Result<u64>> + Send;
 
+    /// Runs a binary `COPY ... FROM STDIN` of rows written with
+    /// `Args::copy_rows`; returns the number of rows copied.
+    #[doc(hidden)]
+    fn copy_in(&mut self, sql: Sql, args: Args) -> impl Future<Output = Result<u64>> + Send;
+
     /// Runs a query and decodes every row with `decode`.
     fn fetch_all<T, F>(
         &mut self,
@@ -108,6 +113,11 @@ macro_rules! impl_executor {
                 let $s = self;
                 refuse_oversized!($s, $conn, sql, args);
                 $conn.run(&$s.endpoint, sql, args).await
+            }
+
+            async fn copy_in(&mut self, sql: Sql, args: Args) -> Result<u64> {
+                let $s = self;
+                $conn.copy_in(&$s.endpoint, sql, args).await
             }
 
             async fn fetch_all<T, F>(&mut self, sql: Sql, args: Args, decode: F) -> Result<Vec<T>>

@@ -99,6 +99,23 @@ pub fn insert_head(d: &dyn Dialect, t: &TableDef) -> String {
     )
 }
 
+/// `COPY` of every column of `t` in declared order from the client's binary
+/// rows, where the dialect has it ([`Dialect::copy_from_stdin`]).
+pub fn copy_from_stdin(d: &dyn Dialect, t: &TableDef) -> Option<String> {
+    let columns: Vec<String> = t.columns.iter().map(|c| d.quote(&c.name)).collect();
+    d.copy_from_stdin(&d.quote(&t.name), &columns.join(", "))
+}
+
+/// Whether `c`'s inserted value is `COALESCE(placeholder, default)`, so a
+/// NULL takes the database default (a `COPY` would store the NULL).
+pub fn takes_default_on_null(d: &dyn Dialect, c: &ColumnDef) -> bool {
+    match &c.default {
+        Some(DefaultValue::Uuid) if d.client_generates_uuid() => false,
+        Some(default) => d.default_expr(default, &c.ty).is_some(),
+        None => false,
+    }
+}
+
 /// The primary key columns, in key order.
 pub fn key_columns(t: &TableDef) -> Vec<&ColumnDef> {
     t.primary_key.iter().filter_map(|k| t.column(k)).collect()

@@ -78,13 +78,35 @@ async fn run(kind: DialectKind, rows: usize, rounds: usize, chunks: &[usize]) {
             }
         }
     }
+    let mut medians = Vec::new();
     for (form, mut s) in forms.iter().zip(secs) {
         let m = median(&mut s);
+        let (lo, hi) = s
+            .iter()
+            .fold((f64::MAX, 0.0_f64), |(l, h), x| (l.min(*x), h.max(*x)));
         println!(
-            "{kind:?} {form:<18} median {:7.1} ms  {:8.0} rows/s",
+            "{kind:?} {form:<18} median {:7.1} ms  {:8.0} rows/s  (min-max {:.1}-{:.1} ms)",
             m * 1e3,
-            rows as f64 / m
+            rows as f64 / m,
+            lo * 1e3,
+            hi * 1e3
         );
+        medians.push((form.as_str(), m));
+    }
+    // Ratios of throughput: the best hand-written time over insert_many's.
+    let invect = medians[0].1;
+    for prefix in ["sqlx_values/", "sqlx_unnest/"] {
+        let best = medians
+            .iter()
+            .filter(|(f, _)| f.starts_with(prefix))
+            .min_by(|a, b| a.1.total_cmp(&b.1));
+        if let Some((form, m)) = best {
+            println!(
+                "{kind:?} ratio insert_many / best {:<18} {:.2}x",
+                form,
+                m / invect
+            );
+        }
     }
     close(test, db).await;
 }

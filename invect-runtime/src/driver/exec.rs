@@ -62,13 +62,27 @@ pub struct Args {
     bytes: usize,
 }
 
-/// sqlx's arguments of each dialect.
+/// sqlx's arguments of each dialect, or rows for PostgreSQL's binary `COPY`.
 #[derive(Debug)]
 enum Values {
     Sqlite(SqliteArguments),
     Postgres(PgArguments),
     Mysql(MySqlArguments),
+    PgCopy(CopyRows),
 }
+
+/// The data of a binary `COPY ... FROM STDIN` being written field by field,
+/// and which columns got a NULL in some row.
+#[derive(Debug)]
+struct CopyRows {
+    data: Vec<u8>,
+    columns: usize,
+    field: usize,
+    nulls: Vec<bool>,
+}
+
+/// The binary `COPY` signature, then flags and header extension (none).
+const COPY_HEADER: &[u8] = b"PGCOPY\n\xff\r\n\0\0\0\0\0\0\0\0\0";
 
 impl Args {
     /// Empty arguments for `kind`.
@@ -79,6 +93,41 @@ impl Args {
             DialectKind::Mysql => Values::Mysql(MySqlArguments::default()),
         };
         Args { values, bytes: 0 }
+    }
+
+    /// Empty rows of `columns` fields each for a PostgreSQL binary `COPY`
+    /// (see [`Driver::copy_rows`](super::Driver::copy_rows)); start each
+    /// row with [`Args::start_row`], then push its fields in column order.
+    pub(crate) fn copy_rows(columns: usize, rows: usize) -> Args {
+        let mut data = Vec::with_capacity(COPY_HEADER.len() + rows * columns * 16);
+        data.extend_from_slice(COPY_HEADER);
+        let rows = CopyRows {
+            data,
+            columns,
+            field: 0,
+            nulls: vec![false; columns],
+        };
+        Args {
+            values: Values::PgCopy(rows),
+            bytes: 0,
+        }
+    }
+
+    /// Starts the next row of a `COPY` (nothing for statement arguments).
+    pub(crate) fn start_row(&mut self) {
+        if let Values::PgCopy(rows) = &mut self.values {
+            let n = i16::try_from(rows.columns).unwrap_or(i16::MAX);
+            rows.data.extend_from_slice(&n.to_be_bytes());
+            rows.field = 0;
+        }
+    }
+
+    /// Whether column `i` was NULL in some row of a `COPY` so far.
+    pub(crate) fn copied_null(&self, i: usize) -> bool {
+        match &self.values {
+            Values::PgCopy(rows) => rows.nulls.get(i).copied().unwrap_or(false),
+            _ => false,
+        }
     }
 
     /// Binds the next parameter, a value written to column `col`, after
@@ -95,6 +144,17 @@ impl Args {
             Values::Sqlite(a) => v.bind_sqlite(a),
             Values::Postgres(a) => v.bind_pg(a),
             Values::Mysql(a) => v.bind_mysql(a),
+            Values::PgCopy(rows) => {
+                let start = rows.data.len();
+                v.copy_pg(&mut rows.data)?;
+                if rows.data[start..] == (-1_i32).to_be_bytes() {
+                    if let Some(null) = rows.nulls.get_mut(rows.field) {
+                        *null = true;
+                    }
+                }
+                rows.field += 1;
+                Ok(())
+            }
         }
     }
 
@@ -191,6 +251,38 @@ macro_rules! impl_statements {
                         .map_err(|e| ep.statement_error(kind, e, $within))?
                         .rows_affected())
                 })
+            }
+
+            /// Runs a `COPY ... FROM STDIN (FORMAT binary)` with the rows of
+            /// `args` ([`Args::copy_rows`]); returns the number of rows copied.
+            pub(crate) async fn copy_in(
+                self: $recv,
+                ep: &Endpoint,
+                sql: Sql,
+                args: Args,
+            ) -> Result<u64> {
+                let kind = self.kind();
+                match (self, args.values) {
+                    ($enum::Postgres($x), Values::PgCopy(mut rows)) => {
+                        let c: &mut sqlx::PgConnection = $exec;
+                        rows.data.extend_from_slice(&(-1_i16).to_be_bytes());
+                        let copied = async {
+                            let mut copy = c.copy_in_raw(sql.as_str()).await?;
+                            let sent = copy.send(rows.data).await.map(|_| ());
+                            match sent {
+                                Ok(()) => copy.finish().await,
+                                Err(e) => {
+                                    let _ = copy.abort("sending the rows failed").await;
+                                    Err(e)
+                                }
+                            }
+                        };
+                        copied
+                            .await
+                            .map_err(|e| ep.statement_error(kind, e, $within))
+                    }
+                    _ => Err(mismatch()),
+                }
             }
 
             /// Runs a query and decodes every row with `decode`.

@@ -99,6 +99,13 @@ pub(crate) trait Driver: Sync {
     /// `benches/RESULTS.md`).
     fn chunk_params(&self) -> usize;
 
+    /// How `insert_many` loads batches by binary `COPY`: at least `.0` rows
+    /// go by `COPY` (fewer by multi-row `INSERT`), `.1` rows per `COPY`.
+    /// `None` (the default): never; the dialect has no `COPY`.
+    fn copy_rows(&self) -> Option<(usize, usize)> {
+        None
+    }
+
     /// What to do after migration `version` failed: what the dialect kept of
     /// it (MySQL may have half applied it) and how to go on.
     fn migration_failure_advice(&self, version: i64, kept: Kept) -> String;

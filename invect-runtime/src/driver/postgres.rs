@@ -50,6 +50,13 @@ impl Driver for Postgres {
         1_200
     }
 
+    /// Binary `COPY` is faster than multi-row `INSERT` from 0 rows on
+    /// (benches/RESULTS.md, `invect-insert-ab`); 5,000 rows per `COPY` keep
+    /// the client's buffer to a few MB.
+    fn copy_rows(&self) -> Option<(usize, usize)> {
+        Some((0, 5_000))
+    }
+
     fn connect_problem(&self, db: &dyn DatabaseError) -> Option<ConnectProblem> {
         match db.try_downcast_ref::<PgDatabaseError>()?.code() {
             // invalid_password, invalid_authorization_specification

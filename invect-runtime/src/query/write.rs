@@ -3,11 +3,11 @@
 use std::marker::PhantomData;
 
 use invect_schema::TableDef;
-use invect_schema::statements::insert_values;
+use invect_schema::statements::{copy_from_stdin, insert_values, takes_default_on_null};
 
 use super::expr::{Assignment, assignment_methods};
 use super::{SqlWriter, bind_error, in_transaction, resolve};
-use crate::driver::{Args, RowRef, Sql, chunk_rows};
+use crate::driver::{Args, RowRef, Sql, chunk_rows, driver};
 use crate::error::{Error, Result};
 use crate::executor::Executor;
 use crate::expr::{Ex, SetExpr};
@@ -94,9 +94,14 @@ async fn insert_chunks<T: Table>(
 ) -> Result<u64> {
     let kind = e.kind();
     let d = kind.dialect();
-    let resolved = resolve::<T>(&*e);
-    let table = &resolved.def;
-    let per_chunk = chunk_rows(kind, table.columns.len());
+    let table = &resolve::<T>(&*e).def;
+    let per_statement = chunk_rows(kind, table.columns.len());
+    // Where the dialect has a binary COPY, batches of at least `from` rows
+    // go by COPY, `per_copy` rows at a time.
+    let copy = driver(kind)
+        .copy_rows()
+        .and_then(|(from, per_copy)| Some((from, per_copy, copy_from_stdin(d, table)?)));
+    let per_chunk = copy.as_ref().map_or(per_statement, |c| c.1.max(1));
     let mut chunk: Vec<T::New> = Vec::with_capacity(per_chunk);
     let mut total = 0;
     loop {
@@ -105,25 +110,70 @@ async fn insert_chunks<T: Table>(
         if chunk.is_empty() {
             return Ok(total);
         }
-        // A full chunk's statement is made once per handle, so a large
-        // insert_many neither rebuilds nor copies it for every chunk.
-        let sql: Sql = if chunk.len() == per_chunk {
-            e.tables()
-                .chunk::<T>(per_chunk, || chunk_sql(d, table, per_chunk))
-                .into()
-        } else {
-            chunk_sql(d, table, chunk.len()).into()
-        };
-        let mut args = Args::new(kind);
         for new in chunk.iter_mut() {
             T::prepare_new(new, d);
-            T::bind_new(new, &mut args).map_err(bind_error::<T>)?;
         }
-        total += e
-            .execute(sql, args)
-            .await
-            .map_err(|err| err.in_table(table))?;
+        if let Some((_, _, sql)) = copy.as_ref().filter(|c| chunk.len() >= c.0) {
+            if let Some(args) = copy_args::<T>(d, table, &chunk)? {
+                total += e
+                    .copy_in(sql.clone().into(), args)
+                    .await
+                    .map_err(|err| err.in_table(table))?;
+                continue;
+            }
+        }
+        for part in chunk.chunks(per_statement) {
+            total += insert_values_chunk::<T>(e, part, per_statement).await?;
+        }
     }
+}
+
+/// The rows of `chunk` as binary `COPY` data, or `None` when some row leaves
+/// a defaulted column NULL: `COPY` would store the NULL where the `INSERT`'s
+/// `COALESCE` gives the default, so such chunks go by `INSERT`.
+fn copy_args<T: Table>(
+    d: &dyn invect_schema::Dialect,
+    table: &TableDef,
+    chunk: &[T::New],
+) -> Result<Option<Args>> {
+    let mut args = Args::copy_rows(table.columns.len(), chunk.len());
+    for new in chunk {
+        args.start_row();
+        T::bind_new(new, &mut args).map_err(bind_error::<T>)?;
+    }
+    let defaulted_null = table
+        .columns
+        .iter()
+        .enumerate()
+        .any(|(i, c)| takes_default_on_null(d, c) && args.copied_null(i));
+    Ok((!defaulted_null).then_some(args))
+}
+
+/// One multi-row `INSERT` of `rows` (at most `per_statement` of them).
+async fn insert_values_chunk<T: Table>(
+    e: &mut impl Executor,
+    rows: &[T::New],
+    per_statement: usize,
+) -> Result<u64> {
+    let kind = e.kind();
+    let d = kind.dialect();
+    let table = &resolve::<T>(&*e).def;
+    // A full chunk's statement is made once per handle, so a large
+    // insert_many neither rebuilds nor copies it for every chunk.
+    let sql: Sql = if rows.len() == per_statement {
+        e.tables()
+            .chunk::<T>(per_statement, || chunk_sql(d, table, per_statement))
+            .into()
+    } else {
+        chunk_sql(d, table, rows.len()).into()
+    };
+    let mut args = Args::new(kind);
+    for new in rows {
+        T::bind_new(new, &mut args).map_err(bind_error::<T>)?;
+    }
+    e.execute(sql, args)
+        .await
+        .map_err(|err| err.in_table(table))
 }
 
 /// `INSERT INTO t (...) VALUES (...), (...)` for `rows` rows of `table`.

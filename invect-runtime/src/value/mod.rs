@@ -129,6 +129,9 @@ macro_rules! __impl_enum_value {
             ) -> Result<Self, $crate::__private::SqlxError> {
                 $crate::value::decode_enum_pg(row, i)
             }
+            fn copy_pg(&self, buf: &mut ::std::vec::Vec<u8>) -> $crate::value::BindResult {
+                $crate::value::copy_enum_pg(<$ty as $crate::InvectEnum>::as_str(self), buf)
+            }
         }
         impl $crate::value::MySqlValue for $ty {
             fn bind_mysql(
@@ -153,7 +156,7 @@ macro_rules! __impl_enum_value {
 }
 
 pub use mysql::decode_enum_mysql;
-pub use postgres::decode_enum_pg;
+pub use postgres::{copy_enum_pg, decode_enum_pg};
 pub use sqlite::decode_enum_sqlite;
 
 /// What binding one value returns.

@@ -41,6 +41,12 @@ impl Dialect for Postgres {
         }
     }
 
+    fn copy_from_stdin(&self, table: &str, columns: &str) -> Option<String> {
+        Some(format!(
+            "COPY {table} ({columns}) FROM STDIN (FORMAT binary)"
+        ))
+    }
+
     fn nulls_order(&self, desc: bool) -> &'static str {
         if desc { " NULLS LAST" } else { " NULLS FIRST" }
     }

@@ -32,7 +32,7 @@ pub async fn run(kind: DialectKind) {
 }
 
 /// A flow and one run for the executions to belong to.
-async fn parents(db: &Db) -> Uuid {
+pub(crate) async fn parents(db: &Db) -> Uuid {
     Flow::insert(
         db,
         NewFlow {
@@ -52,7 +52,7 @@ async fn parents(db: &Db) -> Uuid {
     run.id
 }
 
-const STATUSES: [NodeExecutionStatus; 7] = [
+pub(crate) const STATUSES: [NodeExecutionStatus; 7] = [
     NodeExecutionStatus::Pending,
     NodeExecutionStatus::Running,
     NodeExecutionStatus::Success,
@@ -62,14 +62,14 @@ const STATUSES: [NodeExecutionStatus; 7] = [
     NodeExecutionStatus::BatchProcessing,
 ];
 
-fn base_time() -> DateTime<Utc> {
+pub(crate) fn base_time() -> DateTime<Utc> {
     utc(2025, 6, 30, 12, 0, 0, 0)
 }
 
 /// Row `i` of a batch: a mix of given values, NULLs and left-out defaults
 /// (id, status, started_at and retry_count each left to the default on
 /// some rows).
-fn new_row(run: Uuid, prefix: &str, i: usize) -> NewNodeExecution {
+pub(crate) fn new_row(run: Uuid, prefix: &str, i: usize) -> NewNodeExecution {
     let n = i as i64;
     NewNodeExecution {
         id: (!i.is_multiple_of(10)).then(|| row_id(prefix, i)),
@@ -105,7 +105,7 @@ fn row_id(prefix: &str, i: usize) -> Uuid {
 
 /// The stored row for `new`, taking the generated id and `now` from `got`
 /// (after checking them).
-fn expected(new: &NewNodeExecution, got: &NodeExecution) -> NodeExecution {
+pub(crate) fn expected(new: &NewNodeExecution, got: &NodeExecution) -> NodeExecution {
     let id = match new.id {
         Some(id) => id,
         None => {
@@ -139,7 +139,7 @@ fn expected(new: &NewNodeExecution, got: &NodeExecution) -> NodeExecution {
     }
 }
 
-async fn count_run(db: &Db, run: Uuid) -> u64 {
+pub(crate) async fn count_run(db: &Db, run: Uuid) -> u64 {
     NodeExecution::select()
         .filter(node_executions::flow_run_id.eq(run))
         .count(db)
@@ -384,7 +384,7 @@ async fn committed(db: &Db, run: Uuid) {
 }
 
 /// A second run of the bulk flow.
-async fn second_run(db: &Db, run: Uuid) -> Uuid {
+pub(crate) async fn second_run(db: &Db, run: Uuid) -> Uuid {
     let parent = FlowRun::find(db, run)
         .await
         .unwrap_or_else(|e| panic!("find of the run failed: {e}"))

@@ -11,6 +11,9 @@
 //! - `bulk_*`: `insert_many` of 70,000 `node_executions` rows, every row
 //!   read back equal; transactions through `&mut Tx` (rollback, drop,
 //!   commit); a failing chunk leaves nothing.
+//! - `bulk_copy_*`: `insert_many` of rows giving every defaulted column
+//!   (PostgreSQL: binary `COPY`): NULLs, enums, JSON, dates, defaults left
+//!   by some rows, a failed check or constraint leaving nothing.
 //! - `queries_*`: filters, ordering, limit/offset, `one`, `count` against
 //!   answers computed in Rust; updates and deletes by key and by filter; a
 //!   composite key.
@@ -20,6 +23,7 @@
 //! Needs the servers of `scripts/services.sh` (`source` it first).
 
 mod bulk;
+mod bulk_copy;
 mod consistency;
 mod model;
 mod queries;
@@ -56,6 +60,21 @@ async fn bulk_postgres() {
 #[tokio::test]
 async fn bulk_mysql() {
     bulk::run(Mysql).await;
+}
+
+#[tokio::test]
+async fn bulk_copy_sqlite() {
+    bulk_copy::run(Sqlite).await;
+}
+
+#[tokio::test]
+async fn bulk_copy_postgres() {
+    bulk_copy::run(Postgres).await;
+}
+
+#[tokio::test]
+async fn bulk_copy_mysql() {
+    bulk_copy::run(Mysql).await;
 }
 
 #[tokio::test]
