@@ -12,6 +12,7 @@ use std::sync::{Arc, RwLock};
 use invect_schema::statements::{TableStatements, table_statements};
 use invect_schema::{DialectKind, TableDef};
 
+use crate::query::Defaults;
 use crate::table::Table;
 
 /// A table's definition and statements under one handle's prefix.
@@ -28,7 +29,7 @@ pub(crate) struct Resolved {
 pub struct Tables {
     prefix: Option<Arc<str>>,
     resolved: RwLock<HashMap<TypeId, Arc<Resolved>>>,
-    chunks: RwLock<HashMap<(TypeId, usize), Arc<str>>>,
+    chunks: RwLock<HashMap<(TypeId, usize, Defaults), Arc<str>>>,
     /// The server's statement size limit, read at the first large statement.
     packet_limit: std::sync::OnceLock<i64>,
 }
@@ -79,9 +80,15 @@ impl Tables {
         let _ = self.packet_limit.set(limit);
     }
 
-    /// The `rows`-row `INSERT` of table `T`, made by `render` at first use.
-    pub(crate) fn chunk<T: Table>(&self, rows: usize, render: impl FnOnce() -> String) -> Arc<str> {
-        let key = (TypeId::of::<T>(), rows);
+    /// The `rows`-row `INSERT` of table `T` in form `defaults`, made by
+    /// `render` at first use.
+    pub(crate) fn chunk<T: Table>(
+        &self,
+        rows: usize,
+        defaults: Defaults,
+        render: impl FnOnce() -> String,
+    ) -> Arc<str> {
+        let key = (TypeId::of::<T>(), rows, defaults);
         if let Some(found) = read(&self.chunks).get(&key) {
             return found.clone();
         }

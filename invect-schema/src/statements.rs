@@ -134,6 +134,20 @@ pub fn insert_values<'a>(
         .join(", ")
 }
 
+/// `(?, ?, ...)` contents for one row, numbering from `first`: bare
+/// placeholders, for rows known to give every defaulted column a value.
+pub fn insert_placeholders<'a>(
+    d: &dyn Dialect,
+    columns: impl Iterator<Item = &'a ColumnDef>,
+    first: usize,
+) -> String {
+    columns
+        .enumerate()
+        .map(|(i, c)| d.placeholder(first + i, &c.ty))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// One inserted value: the placeholder, or `COALESCE(placeholder, default)`
 /// so that a NULL (an omitted field) takes the column's database default.
 fn insert_value(d: &dyn Dialect, c: &ColumnDef, n: usize) -> String {

@@ -60,6 +60,30 @@ impl From<&Arc<str>> for Sql {
 pub struct Args {
     values: Values,
     bytes: usize,
+    rows: Option<RowNulls>,
+}
+
+/// For arguments that are whole rows: the next field's column, and which
+/// columns got a NULL in some row (so an insert knows where it needs the
+/// `COALESCE` that gives a default).
+#[derive(Debug)]
+struct RowNulls {
+    field: usize,
+    nulls: Vec<bool>,
+}
+
+impl RowNulls {
+    fn new(columns: usize) -> Option<RowNulls> {
+        Some(RowNulls {
+            field: 0,
+            nulls: vec![false; columns.max(1)],
+        })
+    }
+
+    fn push(&mut self, null: bool) {
+        self.nulls[self.field] |= null;
+        self.field = (self.field + 1) % self.nulls.len();
+    }
 }
 
 /// sqlx's arguments of each dialect, or rows for PostgreSQL's binary `COPY`.
@@ -71,14 +95,11 @@ enum Values {
     PgCopy(CopyRows),
 }
 
-/// The data of a binary `COPY ... FROM STDIN` being written field by field,
-/// and which columns got a NULL in some row.
+/// The data of a binary `COPY ... FROM STDIN` being written field by field.
 #[derive(Debug)]
 struct CopyRows {
     data: Vec<u8>,
     columns: usize,
-    field: usize,
-    nulls: Vec<bool>,
 }
 
 /// The binary `COPY` signature, then flags and header extension (none).
@@ -92,7 +113,20 @@ impl Args {
             DialectKind::Postgres => Values::Postgres(PgArguments::default()),
             DialectKind::Mysql => Values::Mysql(MySqlArguments::default()),
         };
-        Args { values, bytes: 0 }
+        Args {
+            values,
+            bytes: 0,
+            rows: None,
+        }
+    }
+
+    /// Empty arguments for `kind` that will hold whole rows of `columns`
+    /// values each, noting which columns are NULL in some row ([`Args::null_in`]).
+    pub(crate) fn for_rows(kind: DialectKind, columns: usize) -> Args {
+        Args {
+            rows: RowNulls::new(columns),
+            ..Args::new(kind)
+        }
     }
 
     /// Empty rows of `columns` fields each for a PostgreSQL binary `COPY`
@@ -101,15 +135,10 @@ impl Args {
     pub(crate) fn copy_rows(columns: usize, rows: usize) -> Args {
         let mut data = Vec::with_capacity(COPY_HEADER.len() + rows * columns * 16);
         data.extend_from_slice(COPY_HEADER);
-        let rows = CopyRows {
-            data,
-            columns,
-            field: 0,
-            nulls: vec![false; columns],
-        };
         Args {
-            values: Values::PgCopy(rows),
+            values: Values::PgCopy(CopyRows { data, columns }),
             bytes: 0,
+            rows: RowNulls::new(columns),
         }
     }
 
@@ -118,16 +147,16 @@ impl Args {
         if let Values::PgCopy(rows) = &mut self.values {
             let n = i16::try_from(rows.columns).unwrap_or(i16::MAX);
             rows.data.extend_from_slice(&n.to_be_bytes());
-            rows.field = 0;
         }
     }
 
-    /// Whether column `i` was NULL in some row of a `COPY` so far.
-    pub(crate) fn copied_null(&self, i: usize) -> bool {
-        match &self.values {
-            Values::PgCopy(rows) => rows.nulls.get(i).copied().unwrap_or(false),
-            _ => false,
-        }
+    /// Whether column `i` was NULL in some row so far (arguments made by
+    /// [`Args::for_rows`] or [`Args::copy_rows`]; `true` for others, which
+    /// do not keep count).
+    pub(crate) fn null_in(&self, i: usize) -> bool {
+        self.rows
+            .as_ref()
+            .is_none_or(|r| r.nulls.get(i).copied().unwrap_or(true))
     }
 
     /// Binds the next parameter, a value written to column `col`, after
@@ -140,21 +169,14 @@ impl Args {
     /// Binds the next parameter.
     pub fn push<V: Value + ?Sized>(&mut self, v: &V) -> BindResult {
         self.bytes += v.wire_len();
+        if let Some(rows) = &mut self.rows {
+            rows.push(v.is_null());
+        }
         match &mut self.values {
             Values::Sqlite(a) => v.bind_sqlite(a),
             Values::Postgres(a) => v.bind_pg(a),
             Values::Mysql(a) => v.bind_mysql(a),
-            Values::PgCopy(rows) => {
-                let start = rows.data.len();
-                v.copy_pg(&mut rows.data)?;
-                if rows.data[start..] == (-1_i32).to_be_bytes() {
-                    if let Some(null) = rows.nulls.get_mut(rows.field) {
-                        *null = true;
-                    }
-                }
-                rows.field += 1;
-                Ok(())
-            }
+            Values::PgCopy(rows) => v.copy_pg(&mut rows.data),
         }
     }
 

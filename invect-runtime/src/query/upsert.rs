@@ -10,7 +10,7 @@ use invect_schema::{ColumnDef, TableDef};
 
 use super::expr::{Assignment, assignment_methods};
 use super::project::Columns;
-use super::write::chunk_sql;
+use super::write::{Defaults, chunk_sql};
 use super::{SqlWriter, bind_error, in_transaction, resolve};
 use crate::driver::Args;
 use crate::driver::chunk_rows;
@@ -253,9 +253,11 @@ impl OnConflict {
         // A single row's INSERT is made once per handle (shared with
         // insert_many's cache); a batch's only once it is a full chunk.
         let insert = if rows == 1 || rows == chunk_rows(e.kind(), t.def.columns.len()) {
-            e.tables().chunk::<T>(rows, || chunk_sql(d, &t.def, rows))
+            e.tables().chunk::<T>(rows, Defaults::Coalesce, || {
+                chunk_sql(d, &t.def, rows, Defaults::Coalesce)
+            })
         } else {
-            chunk_sql(d, &t.def, rows).into()
+            chunk_sql(d, &t.def, rows, Defaults::Coalesce).into()
         };
         let mut w = SqlWriter::new(e, T::NAME, &insert);
         w.bound(rows * t.def.columns.len());

@@ -3,7 +3,9 @@
 use std::marker::PhantomData;
 
 use invect_schema::TableDef;
-use invect_schema::statements::{copy_from_stdin, insert_values, takes_default_on_null};
+use invect_schema::statements::{
+    copy_from_stdin, insert_placeholders, insert_values, takes_default_on_null,
+};
 
 use super::expr::{Assignment, assignment_methods};
 use super::{SqlWriter, bind_error, in_transaction, resolve};
@@ -141,12 +143,7 @@ fn copy_args<T: Table>(
         args.start_row();
         T::bind_new(new, &mut args).map_err(bind_error::<T>)?;
     }
-    let defaulted_null = table
-        .columns
-        .iter()
-        .enumerate()
-        .any(|(i, c)| takes_default_on_null(d, c) && args.copied_null(i));
-    Ok((!defaulted_null).then_some(args))
+    Ok((Defaults::needed(d, table, &args) == Defaults::Given).then_some(args))
 }
 
 /// One multi-row `INSERT` of `rows` (at most `per_statement` of them).
@@ -158,30 +155,65 @@ async fn insert_values_chunk<T: Table>(
     let kind = e.kind();
     let d = kind.dialect();
     let table = &resolve::<T>(&*e).def;
+    let mut args = Args::for_rows(kind, table.columns.len());
+    for new in rows {
+        T::bind_new(new, &mut args).map_err(bind_error::<T>)?;
+    }
+    let defaults = Defaults::needed(d, table, &args);
     // A full chunk's statement is made once per handle, so a large
     // insert_many neither rebuilds nor copies it for every chunk.
     let sql: Sql = if rows.len() == per_statement {
         e.tables()
-            .chunk::<T>(per_statement, || chunk_sql(d, table, per_statement))
+            .chunk::<T>(per_statement, defaults, || {
+                chunk_sql(d, table, per_statement, defaults)
+            })
             .into()
     } else {
-        chunk_sql(d, table, rows.len()).into()
+        chunk_sql(d, table, rows.len(), defaults).into()
     };
-    let mut args = Args::new(kind);
-    for new in rows {
-        T::bind_new(new, &mut args).map_err(bind_error::<T>)?;
-    }
     e.execute(sql, args)
         .await
         .map_err(|err| err.in_table(table))
 }
 
+/// How an `INSERT`'s defaulted columns take their value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) enum Defaults {
+    /// `COALESCE(?, default)`: some row may leave the column out.
+    Coalesce,
+    /// A bare placeholder: every row gives the column a value, so the
+    /// statement is the one a hand-written insert would send.
+    Given,
+}
+
+impl Defaults {
+    /// `Given` when no row bound in `args` leaves a defaulted column NULL.
+    fn needed(d: &dyn invect_schema::Dialect, table: &TableDef, args: &Args) -> Defaults {
+        let left_out = (table.columns.iter().enumerate())
+            .any(|(i, c)| takes_default_on_null(d, c) && args.null_in(i));
+        if left_out {
+            Defaults::Coalesce
+        } else {
+            Defaults::Given
+        }
+    }
+}
+
 /// `INSERT INTO t (...) VALUES (...), (...)` for `rows` rows of `table`.
-pub(super) fn chunk_sql(d: &dyn invect_schema::Dialect, table: &TableDef, rows: usize) -> String {
+pub(super) fn chunk_sql(
+    d: &dyn invect_schema::Dialect,
+    table: &TableDef,
+    rows: usize,
+    defaults: Defaults,
+) -> String {
+    let values = match defaults {
+        Defaults::Coalesce => insert_values,
+        Defaults::Given => insert_placeholders,
+    };
     let mut sql = invect_schema::statements::insert_head(d, table);
     for i in 0..rows {
         sql.push_str(if i == 0 { "(" } else { ", (" });
-        sql.push_str(&insert_values(
+        sql.push_str(&values(
             d,
             table.columns.iter(),
             i * table.columns.len() + 1,
@@ -364,4 +396,59 @@ pub async fn extension_set<X: TableExtension>(
     value.bind(&mut args).map_err(bind_error::<X::Target>)?;
     X::Target::bind_key(key, &mut args).map_err(bind_error::<X::Target>)?;
     e.execute(sql.into(), args).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::{NewNodeExecution, NodeExecution, NodeExecutionStatus};
+    use invect_schema::DialectKind;
+    use uuid::Uuid;
+
+    fn row(status: Option<NodeExecutionStatus>) -> NewNodeExecution {
+        NewNodeExecution {
+            id: Some(Uuid::nil()),
+            flow_run_id: Uuid::nil(),
+            node_id: "n".into(),
+            node_type: "t".into(),
+            status,
+            inputs: serde_json::json!({}),
+            outputs: None,
+            error: None,
+            started_at: Some(chrono::Utc::now()),
+            completed_at: None,
+            duration: None,
+            retry_count: Some(0),
+        }
+    }
+
+    /// The form a chunk needs, from its rows bound as they would be sent.
+    fn form(kind: DialectKind, rows: &[NewNodeExecution]) -> Defaults {
+        let mut args = Args::for_rows(kind, NodeExecution::DEF.columns.len());
+        for r in rows {
+            NodeExecution::bind_new(r, &mut args).expect("bind");
+        }
+        Defaults::needed(kind.dialect(), NodeExecution::DEF, &args)
+    }
+
+    #[test]
+    fn bare_placeholders_only_when_every_row_gives_the_defaults() {
+        let given = row(Some(NodeExecutionStatus::Running));
+        for kind in [
+            DialectKind::Sqlite,
+            DialectKind::Postgres,
+            DialectKind::Mysql,
+        ] {
+            assert_eq!(form(kind, &[given.clone(), given.clone()]), Defaults::Given);
+            // A NULL in a nullable column without a default needs nothing.
+            assert_eq!(form(kind, &[given.clone()]), Defaults::Given);
+            // The second row leaves `status` to its default.
+            assert_eq!(form(kind, &[given.clone(), row(None)]), Defaults::Coalesce);
+            let d = kind.dialect();
+            let bare = chunk_sql(d, NodeExecution::DEF, 2, Defaults::Given);
+            assert!(!bare.contains("COALESCE"), "{kind:?}: {bare}");
+            let coalesce = chunk_sql(d, NodeExecution::DEF, 2, Defaults::Coalesce);
+            assert!(coalesce.contains("COALESCE"), "{kind:?}: {coalesce}");
+        }
+    }
 }

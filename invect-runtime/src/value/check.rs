@@ -36,6 +36,11 @@ pub trait CheckValue {
         8
     }
 
+    /// Whether the value is bound as SQL NULL (an omitted optional field).
+    fn is_null(&self) -> bool {
+        false
+    }
+
     /// The value as the database keeps it (dates to the millisecond), so an
     /// insert can return what it sent without reading it back.
     fn into_stored(self) -> Self
@@ -106,6 +111,9 @@ impl<T: CheckValue> CheckValue for Option<T> {
     }
     fn wire_len(&self) -> usize {
         self.as_ref().map_or(0, T::wire_len)
+    }
+    fn is_null(&self) -> bool {
+        self.as_ref().is_none_or(T::is_null)
     }
     fn into_stored(self) -> Self {
         self.map(T::into_stored)
