@@ -115,14 +115,14 @@ async fn insert_chunks<T: Table>(
         for new in chunk.iter_mut() {
             T::prepare_new(new, d);
         }
-        if let Some((_, _, sql)) = copy.as_ref().filter(|c| chunk.len() >= c.0) {
-            if let Some(args) = copy_args::<T>(d, table, &chunk)? {
-                total += e
-                    .copy_in(sql.clone().into(), args)
-                    .await
-                    .map_err(|err| err.in_table(table))?;
-                continue;
-            }
+        if let Some((_, _, sql)) = copy.as_ref().filter(|c| chunk.len() >= c.0)
+            && let Some(args) = copy_args::<T>(d, table, &chunk)?
+        {
+            total += e
+                .copy_in(sql.clone().into(), args)
+                .await
+                .map_err(|err| err.in_table(table))?;
+            continue;
         }
         for part in chunk.chunks(per_statement) {
             total += insert_values_chunk::<T>(e, part, per_statement).await?;
@@ -441,7 +441,7 @@ mod tests {
         ] {
             assert_eq!(form(kind, &[given.clone(), given.clone()]), Defaults::Given);
             // A NULL in a nullable column without a default needs nothing.
-            assert_eq!(form(kind, &[given.clone()]), Defaults::Given);
+            assert_eq!(form(kind, std::slice::from_ref(&given)), Defaults::Given);
             // The second row leaves `status` to its default.
             assert_eq!(form(kind, &[given.clone(), row(None)]), Defaults::Coalesce);
             let d = kind.dialect();
