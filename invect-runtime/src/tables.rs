@@ -9,10 +9,9 @@ use std::any::TypeId;
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
-use invect_schema::statements::{TableStatements, table_statements};
+use invect_schema::statements::{Defaults, TableStatements, table_statements};
 use invect_schema::{DialectKind, TableDef};
 
-use crate::query::Defaults;
 use crate::table::Table;
 
 /// A table's definition and statements under one handle's prefix.

@@ -121,29 +121,39 @@ pub fn key_columns(t: &TableDef) -> Vec<&ColumnDef> {
     t.primary_key.iter().filter_map(|k| t.column(k)).collect()
 }
 
+/// How an `INSERT`'s defaulted columns take their value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Defaults {
+    /// `COALESCE(?, default)`: some row may leave the column out.
+    Coalesce,
+    /// A bare placeholder: every row gives the column a value, so the
+    /// statement is the one a hand-written insert would send.
+    Given,
+}
+
 /// `(?, COALESCE(?, now()), ...)` contents for one row, numbering from `first`.
 pub fn insert_values<'a>(
     d: &dyn Dialect,
     columns: impl Iterator<Item = &'a ColumnDef>,
     first: usize,
 ) -> String {
-    columns
-        .enumerate()
-        .map(|(i, c)| insert_value(d, c, first + i))
-        .collect::<Vec<_>>()
-        .join(", ")
+    row_values(d, columns, first, Defaults::Coalesce)
 }
 
-/// `(?, ?, ...)` contents for one row, numbering from `first`: bare
-/// placeholders, for rows known to give every defaulted column a value.
-pub fn insert_placeholders<'a>(
+/// One row's values numbering from `first`, defaulted columns in form
+/// `defaults` (`Given`: bare placeholders only).
+pub fn row_values<'a>(
     d: &dyn Dialect,
     columns: impl Iterator<Item = &'a ColumnDef>,
     first: usize,
+    defaults: Defaults,
 ) -> String {
     columns
         .enumerate()
-        .map(|(i, c)| d.placeholder(first + i, &c.ty))
+        .map(|(i, c)| match defaults {
+            Defaults::Coalesce => insert_value(d, c, first + i),
+            Defaults::Given => d.placeholder(first + i, &c.ty),
+        })
         .collect::<Vec<_>>()
         .join(", ")
 }

@@ -13,7 +13,6 @@ pub use project::{Columns, Grouped, MinMax, Projected};
 pub use returning::delete_returning;
 pub use select::{RowStream, Select};
 pub use upsert::{Upsert, UpsertMany};
-pub(crate) use write::Defaults;
 pub use write::{
     UpdateWhere, delete, delete_where, extension_get, extension_set, find, insert, insert_many,
     update,

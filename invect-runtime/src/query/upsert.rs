@@ -10,7 +10,7 @@ use invect_schema::{ColumnDef, TableDef};
 
 use super::expr::{Assignment, assignment_methods};
 use super::project::Columns;
-use super::write::{Defaults, chunk_sql};
+use super::write::chunk_sql;
 use super::{SqlWriter, bind_error, in_transaction, resolve};
 use crate::driver::Args;
 use crate::driver::chunk_rows;
@@ -19,6 +19,7 @@ use crate::executor::Executor;
 use crate::expr::{Ex, SetExpr};
 use crate::table::{Column, Table};
 use crate::tables::Resolved;
+use invect_schema::statements::Defaults;
 
 /// What an upsert does on a conflict: which key, and which columns it sets.
 #[derive(Default)]

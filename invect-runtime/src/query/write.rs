@@ -3,9 +3,7 @@
 use std::marker::PhantomData;
 
 use invect_schema::TableDef;
-use invect_schema::statements::{
-    copy_from_stdin, insert_placeholders, insert_values, takes_default_on_null,
-};
+use invect_schema::statements::{Defaults, copy_from_stdin, row_values, takes_default_on_null};
 
 use super::expr::{Assignment, assignment_methods};
 use super::{SqlWriter, bind_error, in_transaction, resolve};
@@ -143,7 +141,7 @@ fn copy_args<T: Table>(
         args.start_row();
         T::bind_new(new, &mut args).map_err(bind_error::<T>)?;
     }
-    Ok((Defaults::needed(d, table, &args) == Defaults::Given).then_some(args))
+    Ok((defaults_needed(d, table, &args) == Defaults::Given).then_some(args))
 }
 
 /// One multi-row `INSERT` of `rows` (at most `per_statement` of them).
@@ -159,7 +157,7 @@ async fn insert_values_chunk<T: Table>(
     for new in rows {
         T::bind_new(new, &mut args).map_err(bind_error::<T>)?;
     }
-    let defaults = Defaults::needed(d, table, &args);
+    let defaults = defaults_needed(d, table, &args);
     // A full chunk's statement is made once per handle, so a large
     // insert_many neither rebuilds nor copies it for every chunk.
     let sql: Sql = if rows.len() == per_statement {
@@ -176,26 +174,14 @@ async fn insert_values_chunk<T: Table>(
         .map_err(|err| err.in_table(table))
 }
 
-/// How an `INSERT`'s defaulted columns take their value.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub(crate) enum Defaults {
-    /// `COALESCE(?, default)`: some row may leave the column out.
-    Coalesce,
-    /// A bare placeholder: every row gives the column a value, so the
-    /// statement is the one a hand-written insert would send.
-    Given,
-}
-
-impl Defaults {
-    /// `Given` when no row bound in `args` leaves a defaulted column NULL.
-    fn needed(d: &dyn invect_schema::Dialect, table: &TableDef, args: &Args) -> Defaults {
-        let left_out = (table.columns.iter().enumerate())
-            .any(|(i, c)| takes_default_on_null(d, c) && args.null_in(i));
-        if left_out {
-            Defaults::Coalesce
-        } else {
-            Defaults::Given
-        }
+/// `Given` when no row bound in `args` leaves a defaulted column NULL.
+fn defaults_needed(d: &dyn invect_schema::Dialect, table: &TableDef, args: &Args) -> Defaults {
+    let left_out = (table.columns.iter().enumerate())
+        .any(|(i, c)| takes_default_on_null(d, c) && args.null_in(i));
+    if left_out {
+        Defaults::Coalesce
+    } else {
+        Defaults::Given
     }
 }
 
@@ -206,17 +192,14 @@ pub(super) fn chunk_sql(
     rows: usize,
     defaults: Defaults,
 ) -> String {
-    let values = match defaults {
-        Defaults::Coalesce => insert_values,
-        Defaults::Given => insert_placeholders,
-    };
     let mut sql = invect_schema::statements::insert_head(d, table);
     for i in 0..rows {
         sql.push_str(if i == 0 { "(" } else { ", (" });
-        sql.push_str(&values(
+        sql.push_str(&row_values(
             d,
             table.columns.iter(),
             i * table.columns.len() + 1,
+            defaults,
         ));
         sql.push(')');
     }
@@ -402,6 +385,7 @@ pub async fn extension_set<X: TableExtension>(
 mod tests {
     use super::*;
     use crate::core::{NewNodeExecution, NodeExecution, NodeExecutionStatus};
+    use crate::value::BoxDynError;
     use invect_schema::DialectKind;
     use uuid::Uuid;
 
@@ -423,32 +407,36 @@ mod tests {
     }
 
     /// The form a chunk needs, from its rows bound as they would be sent.
-    fn form(kind: DialectKind, rows: &[NewNodeExecution]) -> Defaults {
+    fn form(kind: DialectKind, rows: &[NewNodeExecution]) -> Result<Defaults, BoxDynError> {
         let mut args = Args::for_rows(kind, NodeExecution::DEF.columns.len());
         for r in rows {
-            NodeExecution::bind_new(r, &mut args).expect("bind");
+            NodeExecution::bind_new(r, &mut args)?;
         }
-        Defaults::needed(kind.dialect(), NodeExecution::DEF, &args)
+        Ok(defaults_needed(kind.dialect(), NodeExecution::DEF, &args))
     }
 
     #[test]
-    fn bare_placeholders_only_when_every_row_gives_the_defaults() {
+    fn bare_placeholders_only_when_every_row_gives_the_defaults() -> Result<(), BoxDynError> {
         let given = row(Some(NodeExecutionStatus::Running));
         for kind in [
             DialectKind::Sqlite,
             DialectKind::Postgres,
             DialectKind::Mysql,
         ] {
-            assert_eq!(form(kind, &[given.clone(), given.clone()]), Defaults::Given);
+            assert_eq!(
+                form(kind, &[given.clone(), given.clone()])?,
+                Defaults::Given
+            );
             // A NULL in a nullable column without a default needs nothing.
-            assert_eq!(form(kind, std::slice::from_ref(&given)), Defaults::Given);
+            assert_eq!(form(kind, std::slice::from_ref(&given))?, Defaults::Given);
             // The second row leaves `status` to its default.
-            assert_eq!(form(kind, &[given.clone(), row(None)]), Defaults::Coalesce);
+            assert_eq!(form(kind, &[given.clone(), row(None)])?, Defaults::Coalesce);
             let d = kind.dialect();
             let bare = chunk_sql(d, NodeExecution::DEF, 2, Defaults::Given);
             assert!(!bare.contains("COALESCE"), "{kind:?}: {bare}");
             let coalesce = chunk_sql(d, NodeExecution::DEF, 2, Defaults::Coalesce);
             assert!(coalesce.contains("COALESCE"), "{kind:?}: {coalesce}");
         }
+        Ok(())
     }
 }
