@@ -73,11 +73,11 @@ struct RowNulls {
 }
 
 impl RowNulls {
-    fn new(columns: usize) -> Option<RowNulls> {
-        Some(RowNulls {
+    fn new(columns: usize) -> RowNulls {
+        RowNulls {
             field: 0,
             nulls: vec![false; columns.max(1)],
-        })
+        }
     }
 
     fn push(&mut self, null: bool) {
@@ -124,7 +124,7 @@ impl Args {
     /// values each, noting which columns are NULL in some row ([`Args::null_in`]).
     pub(crate) fn for_rows(kind: DialectKind, columns: usize) -> Args {
         Args {
-            rows: RowNulls::new(columns),
+            rows: Some(RowNulls::new(columns)),
             ..Args::new(kind)
         }
     }
@@ -138,7 +138,7 @@ impl Args {
         Args {
             values: Values::PgCopy(CopyRows { data, columns }),
             bytes: 0,
-            rows: RowNulls::new(columns),
+            rows: Some(RowNulls::new(columns)),
         }
     }
 
