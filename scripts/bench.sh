@@ -116,7 +116,7 @@ part_memory() {
 }
 
 part_macro() {
-    banner "macro cost: cargo build of 100 tables, #[invect_table] vs plain structs"
+    banner "macro cost: cargo build of 100 tables, #[invect_table] vs serde derives only vs plain structs"
     bash benches/macro-cost.sh
 }
 

@@ -5,7 +5,7 @@
 use std::future::Future;
 use std::time::Instant;
 
-use crate::median;
+use crate::{Spread, median};
 
 /// Runs `$body` with `$p` the sqlx pool of `$db` and `$m` the matching
 /// dialect module of the hand-written baseline `$hand` (`hand`, `hand_changes`).
@@ -46,7 +46,9 @@ where
 }
 
 /// Alternates `a` (invect) and `b` (sqlx) for `rounds` after one warm-up
-/// batch each, `setup` before every batch; prints the medians and the ratio.
+/// batch each, `setup` before every batch; prints the medians and the
+/// per-round ratio invect / sqlx (median and min–max over rounds: a ratio
+/// taken within one round cancels the load both batches of it saw).
 pub async fn compare<S, SF, A, AF, B, BF>(
     name: &str,
     rounds: usize,
@@ -62,25 +64,28 @@ pub async fn compare<S, SF, A, AF, B, BF>(
     B: Fn(usize) -> BF,
     BF: Future<Output = ()>,
 {
-    let (mut sa, mut sb) = (Vec::new(), Vec::new());
+    let (mut sa, mut sb, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
     batch(calls, &setup, &a).await;
     batch(calls, &setup, &b).await;
     for round in 0..rounds {
         // Swap the order every round so neither always goes first.
-        if round % 2 == 0 {
-            sa.push(batch(calls, &setup, &a).await);
-            sb.push(batch(calls, &setup, &b).await);
+        let (ta, tb) = if round % 2 == 0 {
+            let ta = batch(calls, &setup, &a).await;
+            (ta, batch(calls, &setup, &b).await)
         } else {
-            sb.push(batch(calls, &setup, &b).await);
-            sa.push(batch(calls, &setup, &a).await);
-        }
+            let tb = batch(calls, &setup, &b).await;
+            (batch(calls, &setup, &a).await, tb)
+        };
+        sa.push(ta);
+        sb.push(tb);
+        ratios.push(ta / tb);
     }
     let (ma, mb) = (median(&mut sa), median(&mut sb));
     println!(
-        "{name:<20} invect {:8.1} µs  sqlx {:8.1} µs  ratio {:.3}",
+        "{name:<20} invect {:8.1} µs  sqlx {:8.1} µs  ratio {}",
         ma * 1e6,
         mb * 1e6,
-        ma / mb
+        Spread::of(&mut ratios)
     );
 }
 

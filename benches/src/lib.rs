@@ -77,3 +77,34 @@ pub fn median(samples: &mut [f64]) -> f64 {
         n => (samples[n / 2 - 1] + samples[n / 2]) / 2.0,
     }
 }
+
+/// The median and range of per-round ratios: what a figure that holds is
+/// reported with, so two runs can be compared by their spread, not one number.
+#[derive(Debug, Clone, Copy)]
+pub struct Spread {
+    pub median: f64,
+    pub min: f64,
+    pub max: f64,
+}
+
+impl Spread {
+    /// The spread of `samples` (sorted in place); all 0 when empty.
+    pub fn of(samples: &mut [f64]) -> Self {
+        let median = median(samples);
+        Spread {
+            median,
+            min: samples.first().copied().unwrap_or(0.0),
+            max: samples.last().copied().unwrap_or(0.0),
+        }
+    }
+}
+
+impl std::fmt::Display for Spread {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{:.2}x (min-max {:.2}-{:.2})",
+            self.median, self.min, self.max
+        )
+    }
+}

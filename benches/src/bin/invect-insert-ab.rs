@@ -1,14 +1,16 @@
 //! insert_many against hand-written bulk inserts, interleaved: every round
-//! runs each form once, in turn, so a load change on a shared machine hits
-//! all forms alike; prints the median rows/s of each form.
+//! runs each form once, starting one form later each round, so a load change
+//! on a shared machine hits all forms alike; prints the median rows/s of each
+//! form and insert_many's per-round throughput ratio against the best
+//! hand-written form (per chunk size and overall), median and min–max.
 //!
 //! `invect-insert-ab sqlite|postgres|mysql [ROWS] [ROUNDS] [CHUNK,CHUNK..]`
 
 use std::time::Instant;
 
-use invect_benches::{bulk, close, data, median, open, runtime};
-use invect_runtime::core::NodeExecution;
-use invect_runtime::{Expr, Pool};
+use invect_benches::{Spread, bulk, close, data, median, open, runtime};
+use invect_runtime::core::{NewNodeExecution, NodeExecution};
+use invect_runtime::{Db, Expr, Pool};
 use invect_schema::DialectKind;
 
 fn main() {
@@ -43,70 +45,98 @@ async fn run(kind: DialectKind, rows: usize, rounds: usize, chunks: &[usize]) {
     }
     let mut secs = vec![Vec::new(); forms.len()];
     for round in 0..=rounds {
-        for (i, form) in forms.iter().enumerate() {
-            NodeExecution::delete_where(&db, Expr::all())
-                .await
-                .expect("empty the table");
-            let mut copy = batch.clone();
-            let start = Instant::now();
-            let n = match form.split_once('/') {
-                None => NodeExecution::insert_many(&db, std::mem::take(&mut copy))
-                    .await
-                    .expect("insert_many"),
-                Some(("sqlx_gensql", c)) => {
-                    bulk::insert_values_generated_sql(&db, &copy, c.parse().unwrap_or(1))
-                        .await
-                        .expect("values")
-                }
-                Some(("sqlx_values", c)) => bulk::insert_values(&db, &copy, c.parse().unwrap_or(1))
-                    .await
-                    .expect("values"),
-                Some((_, c)) => match db.pool() {
-                    Pool::Postgres(p) => bulk::insert_unnest(p, &copy, c.parse().unwrap_or(1))
-                        .await
-                        .expect("unnest"),
-                    _ => unreachable!("UNNEST is PostgreSQL only"),
-                },
-            };
-            // insert_many drops its rows; drop the copy inside the timing too.
-            drop(copy);
-            let took = start.elapsed().as_secs_f64();
-            assert_eq!(n, rows as u64);
+        // Each round starts at the next form, so none always runs first.
+        for k in 0..forms.len() {
+            let i = (k + round) % forms.len();
+            let took = time_form(&db, &forms[i], &batch).await;
             // Round 0 warms caches and prepared statements; it is not counted.
             if round > 0 {
                 secs[i].push(took);
             }
         }
     }
-    let mut medians = Vec::new();
-    for (form, mut s) in forms.iter().zip(secs) {
+    for (form, s) in forms.iter().zip(&secs) {
+        let mut s = s.clone();
         let m = median(&mut s);
-        let (lo, hi) = s
-            .iter()
-            .fold((f64::MAX, 0.0_f64), |(l, h), x| (l.min(*x), h.max(*x)));
         println!(
             "{kind:?} {form:<18} median {:7.1} ms  {:8.0} rows/s  (min-max {:.1}-{:.1} ms)",
             m * 1e3,
             rows as f64 / m,
-            lo * 1e3,
-            hi * 1e3
+            s[0] * 1e3,
+            s[s.len() - 1] * 1e3
         );
-        medians.push((form.as_str(), m));
     }
-    // Ratios of throughput: the best hand-written time over insert_many's.
-    let invect = medians[0].1;
+    // Throughput ratios taken within each round (the best hand-written time
+    // of that round over insert_many's), then their median and range.
+    let hand = |f: &str| f.starts_with("sqlx_values/") || f.starts_with("sqlx_unnest/");
+    for c in chunks {
+        let at = format!("/{c}");
+        let label = format!("best hand-written at chunk {c}");
+        report(kind, &label, &forms, &secs, |f| hand(f) && f.ends_with(&at));
+    }
     for prefix in ["sqlx_values/", "sqlx_unnest/"] {
-        let best = medians
-            .iter()
-            .filter(|(f, _)| f.starts_with(prefix))
-            .min_by(|a, b| a.1.total_cmp(&b.1));
-        if let Some((form, m)) = best {
-            println!(
-                "{kind:?} ratio insert_many / best {:<18} {:.2}x",
-                form,
-                m / invect
-            );
+        if forms.iter().any(|f| f.starts_with(prefix)) {
+            let label = format!("best {prefix}*");
+            report(kind, &label, &forms, &secs, |f| f.starts_with(prefix));
         }
     }
+    report(kind, "best hand-written", &forms, &secs, hand);
     close(test, db).await;
+}
+
+/// Seconds to insert `batch` with `form` into an emptied table.
+async fn time_form(db: &Db, form: &str, batch: &[NewNodeExecution]) -> f64 {
+    NodeExecution::delete_where(db, Expr::all())
+        .await
+        .expect("empty the table");
+    let mut copy = batch.to_vec();
+    let chunk = |c: &str| c.parse().unwrap_or(1);
+    let start = Instant::now();
+    let n = match form.split_once('/') {
+        None => NodeExecution::insert_many(db, std::mem::take(&mut copy))
+            .await
+            .expect("insert_many"),
+        Some(("sqlx_gensql", c)) => bulk::insert_values_generated_sql(db, &copy, chunk(c))
+            .await
+            .expect("values"),
+        Some(("sqlx_values", c)) => bulk::insert_values(db, &copy, chunk(c))
+            .await
+            .expect("values"),
+        Some((_, c)) => match db.pool() {
+            Pool::Postgres(p) => bulk::insert_unnest(p, &copy, chunk(c))
+                .await
+                .expect("unnest"),
+            _ => unreachable!("UNNEST is PostgreSQL only"),
+        },
+    };
+    // insert_many drops its rows; drop the copy inside the timing too.
+    drop(copy);
+    let took = start.elapsed().as_secs_f64();
+    assert_eq!(n, batch.len() as u64);
+    took
+}
+
+/// Prints insert_many's throughput against the fastest form `peer` picks,
+/// as per-round ratios (> 1: insert_many is faster).
+fn report(
+    kind: DialectKind,
+    label: &str,
+    forms: &[String],
+    secs: &[Vec<f64>],
+    peer: impl Fn(&str) -> bool,
+) {
+    let peers: Vec<usize> = (0..forms.len()).filter(|&i| peer(&forms[i])).collect();
+    if peers.is_empty() {
+        return;
+    }
+    let mut ratios: Vec<f64> = (0..secs[0].len())
+        .map(|r| {
+            let best = peers.iter().map(|&i| secs[i][r]).fold(f64::MAX, f64::min);
+            best / secs[0][r]
+        })
+        .collect();
+    println!(
+        "{kind:?} ratio insert_many / {label:<32} {}",
+        Spread::of(&mut ratios)
+    );
 }

@@ -4,12 +4,13 @@
 //! in words (see `failure.rs`). The pool comes with its [`Endpoint`], which
 //! words the failures at run time.
 
+use std::pin::pin;
 use std::sync::Arc;
 
 use sqlx::{ConnectOptions, Connection};
 
 use super::endpoint::{Endpoint, Probe};
-use super::failure::{Ctx, Server};
+use super::failure::{Ctx, Server, server_error};
 use super::pool::Pool;
 use super::url::{Location, Target};
 use super::{mysql, postgres, sqlite};
@@ -63,6 +64,31 @@ pub(crate) async fn connect_pool(config: &DatabaseConfig) -> Result<(Pool, Endpo
     };
     let (server, probe) = remote.map(|r| (r.server, r.probe)).unzip();
     Ok((pool, Endpoint::new(ctx, config, server, probe)))
+}
+
+/// Opens a server's pool (`open`) while a direct connection (`check`)
+/// tries the server: the pool retries refused connections and failed
+/// session statements until its timeout and then reports only the timeout,
+/// so the direct attempt is what words a failure. Side by side, the two cost
+/// one connection's latency instead of two.
+pub(super) async fn open_checked<DB: sqlx::Database>(
+    ctx: &Ctx,
+    server: &Server,
+    check: impl Future<Output = Result<()>>,
+    open: impl Future<Output = std::result::Result<sqlx::Pool<DB>, sqlx::Error>>,
+) -> Result<sqlx::Pool<DB>> {
+    let (mut check, mut open) = (pin!(check), pin!(open));
+    tokio::select! {
+        checked = &mut check => {
+            checked?;
+            open.await.map_err(|e| server_error(ctx, server, e))
+        }
+        opened = &mut open => {
+            // A pool failure is worded by the direct attempt's, if it fails too.
+            check.await?;
+            opened.map_err(|e| server_error(ctx, server, e))
+        }
+    }
 }
 
 /// A direct connection attempt with `opts`, closed at once.

@@ -9,8 +9,9 @@ use invect_schema::meta::MIGRATIONS_TABLE;
 use sqlx::error::DatabaseError;
 use sqlx::mysql::{MySqlConnectOptions, MySqlConnection, MySqlDatabaseError};
 use sqlx::{ConnectOptions, Connection, MySql};
+use tokio::sync::OnceCell;
 
-use super::connect::{Remote, probe_with, run_session};
+use super::connect::{Remote, open_checked, probe_with, run_session};
 use super::failure::{Ctx, Server, probe, server_error};
 use super::lock::LOCK_WAIT_SECS;
 use super::pool::{Pool, pool_options};
@@ -177,38 +178,48 @@ pub(super) async fn connect_mysql(
     if server.database.as_deref().is_none_or(str::is_empty) {
         return Err(no_database(ctx));
     }
-    let mut conn = probe(ctx, &server, opts.connect()).await?;
-    let session = session(&mut conn, config).await;
-    let _ = conn.close().await;
-    let session = Arc::new(session.map_err(|e| server_error(ctx, &server, e))?);
-    let pool = pool_options::<MySql>(config)
+    let timeout = config.statement_timeout;
+    let check = async {
+        let mut conn = probe(ctx, &server, opts.connect()).await?;
+        let setup = start_session(&mut conn, timeout, &OnceCell::new()).await;
+        let _ = conn.close().await;
+        setup.map_err(|e| server_error(ctx, &server, e))
+    };
+    // Worked out on the pool's first connection, reused by the later ones.
+    let session = Arc::new(OnceCell::new());
+    let open = pool_options::<MySql>(config)
         .after_connect(move |conn, _| {
             let session = Arc::clone(&session);
-            Box::pin(async move { run_session::<MySql>(conn, &session).await })
+            Box::pin(async move { start_session(conn, timeout, &session).await })
         })
-        .connect_with(opts.clone())
-        .await
-        .map_err(|e| server_error(ctx, &server, e))?;
+        .connect_with(opts.clone());
+    let pool = open_checked(ctx, &server, check, open).await?;
     let probe = probe_with(opts);
     Ok((Pool::Mysql(pool), Remote { server, probe }))
 }
 
-/// What every connection starts with, tried on the first: strict mode (an
-/// oversized or invalid value is an error, never silently cut), and the
-/// statement timeout of this server (MariaDB and MySQL name it differently).
-async fn session(
+/// Runs what every connection starts with: strict mode (an oversized or
+/// invalid value is an error, never silently cut), and the statement timeout
+/// of this server (MariaDB and MySQL name it differently, so `session` is
+/// worked out on the first connection that needs it).
+async fn start_session(
     conn: &mut MySqlConnection,
-    config: &DatabaseConfig,
-) -> std::result::Result<Vec<String>, sqlx::Error> {
-    let mut session = vec![STRICT_MODE.to_string()];
-    if let Some(timeout) = config.statement_timeout {
-        let version: String = sqlx::query_scalar("SELECT VERSION()")
-            .fetch_one(&mut *conn)
-            .await?;
-        session.extend(Mysql.statement_timeout_sql(timeout, &version));
-    }
-    run_session::<MySql>(conn, &session).await?;
-    Ok(session)
+    timeout: Option<Duration>,
+    session: &OnceCell<Vec<String>>,
+) -> std::result::Result<(), sqlx::Error> {
+    let session = session
+        .get_or_try_init(|| async {
+            let mut session = vec![STRICT_MODE.to_string()];
+            if let Some(timeout) = timeout {
+                let version: String = sqlx::query_scalar("SELECT VERSION()")
+                    .fetch_one(&mut *conn)
+                    .await?;
+                session.extend(Mysql.statement_timeout_sql(timeout, &version));
+            }
+            Ok::<_, sqlx::Error>(session)
+        })
+        .await?;
+    run_session::<MySql>(conn, session).await
 }
 
 /// A MySQL connection string without a database: Invect's tables would

@@ -8,7 +8,7 @@ use sqlx::error::DatabaseError;
 use sqlx::postgres::{PgConnectOptions, PgDatabaseError, PgSslMode};
 use sqlx::{ConnectOptions, Connection, Postgres as SqlxPostgres};
 
-use super::connect::{Remote, probe_with, run_session};
+use super::connect::{Remote, open_checked, probe_with, run_session};
 use super::failure::{Ctx, Server, probe, server_error};
 use super::pool::{Pool, pool_options};
 use super::tls;
@@ -144,21 +144,20 @@ pub(super) async fn connect_postgres(
         .and_then(|t| Postgres.statement_timeout_sql(t, ""))
         .into_iter()
         .collect();
-    // A direct connection first: the pool retries refused connections until
-    // its timeout and then reports only the timeout, not the cause.
-    let mut conn = probe(ctx, &server, opts.connect()).await?;
-    let setup = run_session::<SqlxPostgres>(&mut conn, &session).await;
-    let _ = conn.close().await;
-    setup.map_err(|e| server_error(ctx, &server, e))?;
-    let session = Arc::new(session);
-    let pool = pool_options::<SqlxPostgres>(config)
+    let check = async {
+        let mut conn = probe(ctx, &server, opts.connect()).await?;
+        let setup = run_session::<SqlxPostgres>(&mut conn, &session).await;
+        let _ = conn.close().await;
+        setup.map_err(|e| server_error(ctx, &server, e))
+    };
+    let shared = Arc::new(session.clone());
+    let open = pool_options::<SqlxPostgres>(config)
         .after_connect(move |conn, _| {
-            let session = Arc::clone(&session);
+            let session = Arc::clone(&shared);
             Box::pin(async move { run_session::<SqlxPostgres>(conn, &session).await })
         })
-        .connect_with(opts.clone())
-        .await
-        .map_err(|e| server_error(ctx, &server, e))?;
+        .connect_with(opts.clone());
+    let pool = open_checked(ctx, &server, check, open).await?;
     let probe = probe_with(opts);
     Ok((Pool::Postgres(pool), Remote { server, probe }))
 }
