@@ -2,8 +2,8 @@
 //! and outputs of about 200 bytes each.
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
-use invect_runtime::Db;
 use invect_runtime::core::{Flow, FlowRun, NewFlow, NewNodeExecution, NodeExecutionStatus};
+use invect_runtime::{Db, TableExt};
 use invect_tests::new_flow_run;
 use serde_json::{Value, json};
 use uuid::Uuid;

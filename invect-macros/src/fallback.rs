@@ -12,7 +12,7 @@ use proc_macro2::TokenStream;
 use quote::{ToTokens, format_ident, quote};
 
 use crate::ast::{Field, Model};
-use crate::generate::{column_module, extension_methods, key_type, methods, new_struct};
+use crate::generate::{column_module, extension_methods, key_type, new_struct};
 use crate::lower::Lowered;
 use crate::tokens::{rt, schema};
 
@@ -75,11 +75,9 @@ fn table_stub(m: &Model, lowered: &Lowered) -> TokenStream {
         .collect();
     let key = key_type(&keys);
     let new_struct = new_struct(m, &new_ident);
-    let methods = methods(m, &new_ident, &keys);
     quote! {
         #module
         #new_struct
-        #methods
         impl #rt::Table for #ident {
             type New = #new_ident;
             type Key = #key;

@@ -142,14 +142,12 @@ fn table(m: &Model, lowered: &Lowered, def: &TableDef) -> TokenStream {
     let assertions = assertions(m);
     let new_struct = new_struct(m, &new_ident);
     let codec = codec(m, &new_ident, &keys);
-    let methods = methods(m, &new_ident, &keys);
     let key = key_type(&keys);
     quote! {
         #item
         #module_tokens
         #new_struct
         #assertions
-        #methods
 
         impl #rt::Table for #ident {
             type New = #new_ident;
@@ -266,38 +264,46 @@ fn codec(m: &Model, new_ident: &syn::Ident, keys: &[&Field]) -> TokenStream {
         }
     };
     quote! {
+        #[inline]
         fn prepare_new(new: &mut #new_ident, d: &dyn #rt::__private::invect_schema::Dialect) {
             #(if d.client_generates_uuid() && new.#uuid_defaults.is_none() {
                 new.#uuid_defaults = ::core::option::Option::Some(#rt::__private::uuid::Uuid::new_v4());
             })*
         }
+        #[inline]
         fn bind_new(new: &#new_ident, args: &mut #rt::Args) -> #rt::value::BindResult {
             let columns = &<Self as #rt::Table>::DEF.columns;
             #(args.push_column(&new.#all, &columns[#bind_indices])?;)*
             ::core::result::Result::Ok(())
         }
+        #[inline]
         fn new_key(new: &#new_ident) -> ::core::option::Option<Self::Key> {
             #new_key
         }
+        #[inline]
         fn bind_key(key: &Self::Key, args: &mut #rt::Args) -> #rt::value::BindResult {
             #bind_key
             ::core::result::Result::Ok(())
         }
+        #[inline]
         fn bind_new_column(new: &#new_ident, column: usize, args: &mut #rt::Args) -> #rt::value::BindResult {
             match column {
                 #(#column_indices => args.push(&new.#all),)*
                 _ => ::core::result::Result::Ok(()),
             }
         }
+        #[inline]
         fn key(&self) -> Self::Key {
             #key_of_row
         }
+        #[inline]
         fn bind_update(&self, args: &mut #rt::Args) -> #rt::value::BindResult {
             let columns = &<Self as #rt::Table>::DEF.columns;
             #(args.push_column(&self.#rest, &columns[#rest_indices])?;)*
             #(args.push(&self.#key_idents)?;)*
             ::core::result::Result::Ok(())
         }
+        #[inline]
         fn decode(row: #rt::RowRef<'_>) -> ::core::result::Result<Self, #rt::__private::SqlxError> {
             ::core::result::Result::Ok(Self { #(#all: row.get(#indices)?,)* })
         }
@@ -328,71 +334,10 @@ fn from_insert(m: &Model, new_ident: &syn::Ident) -> TokenStream {
         quote!(let generated = generated.ok_or(#rt::__private::SqlxError::RowNotFound)?;)
     };
     quote! {
+        #[inline]
         fn from_insert(new: #new_ident, generated: ::core::option::Option<#rt::RowRef<'_>>) -> ::core::result::Result<Self, #rt::__private::SqlxError> {
             #row
             ::core::result::Result::Ok(Self { #(#fields,)* })
-        }
-    }
-}
-
-/// Inherent methods, so the queries need no trait import.
-pub fn methods(m: &Model, new_ident: &syn::Ident, keys: &[&Field]) -> TokenStream {
-    let rt = rt();
-    let ident = &m.item.ident;
-    let (key_param, key_expr) = match keys {
-        [one] => {
-            let ty = &one.ty;
-            (quote!(impl ::core::convert::Into<#ty>), quote!(&key.into()))
-        }
-        _ => (quote!(<Self as #rt::Table>::Key), quote!(&key)),
-    };
-    quote! {
-        #[allow(dead_code)]
-        impl #ident {
-            /// Starts a query over this table's rows.
-            pub fn select() -> #rt::query::Select<Self> {
-                ::core::default::Default::default()
-            }
-            /// Inserts a row and returns it as stored (database defaults filled in).
-            pub async fn insert(db: impl #rt::Executor, new: #new_ident) -> #rt::Result<Self> {
-                #rt::query::insert::<Self>(db, new).await
-            }
-            /// Inserts many rows in chunked multi-row INSERTs, in one transaction.
-            pub async fn insert_many(db: impl #rt::Executor, rows: impl ::core::iter::IntoIterator<Item = #new_ident>) -> #rt::Result<u64> {
-                #rt::query::insert_many::<Self>(db, rows).await
-            }
-            /// The row with this primary key, if any.
-            pub async fn find(db: impl #rt::Executor, key: #key_param) -> #rt::Result<::core::option::Option<Self>> {
-                #rt::query::find::<Self>(db, #key_expr).await
-            }
-            /// Writes every column of `row` by its primary key; returns the rows matched.
-            pub async fn update(db: impl #rt::Executor, row: &Self) -> #rt::Result<u64> {
-                #rt::query::update::<Self>(db, row).await
-            }
-            /// A partial update of the rows matching `filter`.
-            pub fn update_where(filter: #rt::Expr<Self>) -> #rt::query::UpdateWhere<Self> {
-                #rt::query::UpdateWhere::new(filter)
-            }
-            /// Deletes the row with this primary key; returns the rows deleted.
-            pub async fn delete(db: impl #rt::Executor, key: #key_param) -> #rt::Result<u64> {
-                #rt::query::delete::<Self>(db, #key_expr).await
-            }
-            /// Deletes the rows matching `filter`; returns how many.
-            pub async fn delete_where(db: impl #rt::Executor, filter: #rt::Expr<Self>) -> #rt::Result<u64> {
-                #rt::query::delete_where::<Self>(db, filter).await
-            }
-            /// Deletes the rows matching `filter` and returns them as they were.
-            pub async fn delete_returning(db: impl #rt::Executor, filter: #rt::Expr<Self>) -> #rt::Result<::std::vec::Vec<Self>> {
-                #rt::query::delete_returning::<Self>(db, filter).await
-            }
-            /// Inserts `new`, or on a conflict with its key updates the stored row.
-            pub fn upsert(new: #new_ident) -> #rt::query::Upsert<Self> {
-                #rt::query::Upsert::new(new)
-            }
-            /// [`upsert`](Self::upsert) for many rows, in chunked multi-row statements.
-            pub fn upsert_many<I: ::core::iter::IntoIterator<Item = #new_ident>>(rows: I) -> #rt::query::UpsertMany<Self, I> {
-                #rt::query::UpsertMany::new(rows)
-            }
         }
     }
 }

@@ -54,6 +54,7 @@ pub use invect_macros::{InvectEnum, invect_table};
 pub use invect_schema as schema;
 pub use plugin::{Plugin, merged_schema};
 pub use push::{Plan, PushReport, plan, push};
+pub use query::TableExt;
 pub use redact::redact_connection_string;
 pub use report::{Drift, ForeignKeyShape, IndexShape, VerifyReport};
 pub use table::{Column, Expr, Order, Ordered, Table, TableExtension, Text};
@@ -63,7 +64,7 @@ pub use verify::verify;
 /// `use invect_runtime::prelude::*;` brings the macro, the handle types and
 /// the types columns are declared with.
 pub mod prelude {
-    pub use crate::{ColumnExt, Db, Expr, InvectEnum, Table, Tx, invect_table};
+    pub use crate::{ColumnExt, Db, Expr, InvectEnum, Table, TableExt, Tx, invect_table};
     pub use chrono::{DateTime, Utc};
     pub use sqlx::types::Json;
     pub use uuid::Uuid;

@@ -6,6 +6,7 @@
 //!
 //! `invect-insert-ab sqlite|postgres|mysql [ROWS] [ROUNDS] [CHUNK,CHUNK..]`
 
+use invect_runtime::TableExt;
 use std::time::Instant;
 
 use invect_benches::{Spread, bulk, close, data, median, open, runtime};

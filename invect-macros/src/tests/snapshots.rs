@@ -138,7 +138,6 @@ fn misspelled_attribute() {
         "pub mod things",
         "pub struct name ;",
         "impl :: invect_runtime :: Table for Thing",
-        "pub fn select ()",
         "pub struct NewThing",
     ] {
         assert!(text.contains(expected), "no `{expected}` in {text}");

@@ -107,50 +107,14 @@ pub struct FlowVersion {
     # [doc = "`None` uses the column's default."] pub runs : :: core :: option :: Option < i64 > ,
     # [doc = ""] pub data : Json < serde_json :: Value > ,
 }
-# [allow (dead_code)] impl FlowVersion {
-    # [doc = r" Starts a query over this table's rows."] pub fn select () -> :: invect_runtime :: query :: Select < Self > {
-        :: core :: default :: Default :: default ()
-    }
-    # [doc = r" Inserts a row and returns it as stored (database defaults filled in)."] pub async fn insert (db : impl :: invect_runtime :: Executor , new : NewFlowVersion) -> :: invect_runtime :: Result < Self > {
-        :: invect_runtime :: query :: insert :: < Self > (db , new) . await
-    }
-    # [doc = r" Inserts many rows in chunked multi-row INSERTs, in one transaction."] pub async fn insert_many (db : impl :: invect_runtime :: Executor , rows : impl :: core :: iter :: IntoIterator < Item = NewFlowVersion >) -> :: invect_runtime :: Result < u64 > {
-        :: invect_runtime :: query :: insert_many :: < Self > (db , rows) . await
-    }
-    # [doc = r" The row with this primary key, if any."] pub async fn find (db : impl :: invect_runtime :: Executor , key : < Self as :: invect_runtime :: Table > :: Key) -> :: invect_runtime :: Result < :: core :: option :: Option < Self >> {
-        :: invect_runtime :: query :: find :: < Self > (db , & key) . await
-    }
-    # [doc = r" Writes every column of `row` by its primary key; returns the rows matched."] pub async fn update (db : impl :: invect_runtime :: Executor , row : & Self) -> :: invect_runtime :: Result < u64 > {
-        :: invect_runtime :: query :: update :: < Self > (db , row) . await
-    }
-    # [doc = r" A partial update of the rows matching `filter`."] pub fn update_where (filter : :: invect_runtime :: Expr < Self >) -> :: invect_runtime :: query :: UpdateWhere < Self > {
-        :: invect_runtime :: query :: UpdateWhere :: new (filter)
-    }
-    # [doc = r" Deletes the row with this primary key; returns the rows deleted."] pub async fn delete (db : impl :: invect_runtime :: Executor , key : < Self as :: invect_runtime :: Table > :: Key) -> :: invect_runtime :: Result < u64 > {
-        :: invect_runtime :: query :: delete :: < Self > (db , & key) . await
-    }
-    # [doc = r" Deletes the rows matching `filter`; returns how many."] pub async fn delete_where (db : impl :: invect_runtime :: Executor , filter : :: invect_runtime :: Expr < Self >) -> :: invect_runtime :: Result < u64 > {
-        :: invect_runtime :: query :: delete_where :: < Self > (db , filter) . await
-    }
-    # [doc = r" Deletes the rows matching `filter` and returns them as they were."] pub async fn delete_returning (db : impl :: invect_runtime :: Executor , filter : :: invect_runtime :: Expr < Self >) -> :: invect_runtime :: Result < :: std :: vec :: Vec < Self >> {
-        :: invect_runtime :: query :: delete_returning :: < Self > (db , filter) . await
-    }
-    # [doc = r" Inserts `new`, or on a conflict with its key updates the stored row."] pub fn upsert (new : NewFlowVersion) -> :: invect_runtime :: query :: Upsert < Self > {
-        :: invect_runtime :: query :: Upsert :: new (new)
-    }
-    # [doc = r" [`upsert`](Self::upsert) for many rows, in chunked multi-row statements."] pub fn upsert_many < I : :: core :: iter :: IntoIterator < Item = NewFlowVersion >> (rows : I) -> :: invect_runtime :: query :: UpsertMany < Self ,
-    I > {
-        :: invect_runtime :: query :: UpsertMany :: new (rows)
-    }
-}
 impl :: invect_runtime :: Table for FlowVersion {
     type New = NewFlowVersion ;
     type Key = (Uuid , i32 ,) ;
     const NAME : & 'static str = "flow_versions" ;
     const DEF : & 'static :: invect_runtime :: __private :: invect_schema :: TableDef = & flow_versions :: __TABLE ;
-    fn prepare_new (new : & mut NewFlowVersion , d : & dyn :: invect_runtime :: __private :: invect_schema :: Dialect) {
+    # [inline] fn prepare_new (new : & mut NewFlowVersion , d : & dyn :: invect_runtime :: __private :: invect_schema :: Dialect) {
     }
-    fn bind_new (new : & NewFlowVersion , args : & mut :: invect_runtime :: Args) -> :: invect_runtime :: value :: BindResult {
+    # [inline] fn bind_new (new : & NewFlowVersion , args : & mut :: invect_runtime :: Args) -> :: invect_runtime :: value :: BindResult {
         let columns = & < Self as :: invect_runtime :: Table > :: DEF . columns ;
         args . push_column (& new . flow_id , & columns [0usize]) ? ;
         args . push_column (& new . version , & columns [1usize]) ? ;
@@ -159,15 +123,15 @@ impl :: invect_runtime :: Table for FlowVersion {
         args . push_column (& new . data , & columns [4usize]) ? ;
         :: core :: result :: Result :: Ok (())
     }
-    fn new_key (new : & NewFlowVersion) -> :: core :: option :: Option < Self :: Key > {
+    # [inline] fn new_key (new : & NewFlowVersion) -> :: core :: option :: Option < Self :: Key > {
         :: core :: option :: Option :: Some ((new . flow_id . clone () , new . version . clone () ,))
     }
-    fn bind_key (key : & Self :: Key , args : & mut :: invect_runtime :: Args) -> :: invect_runtime :: value :: BindResult {
+    # [inline] fn bind_key (key : & Self :: Key , args : & mut :: invect_runtime :: Args) -> :: invect_runtime :: value :: BindResult {
         args . push (& key . 0) ? ;
         args . push (& key . 1) ? ;
         :: core :: result :: Result :: Ok (())
     }
-    fn bind_new_column (new : & NewFlowVersion , column : usize , args : & mut :: invect_runtime :: Args) -> :: invect_runtime :: value :: BindResult {
+    # [inline] fn bind_new_column (new : & NewFlowVersion , column : usize , args : & mut :: invect_runtime :: Args) -> :: invect_runtime :: value :: BindResult {
         match column {
             0usize => args . push (& new . flow_id) ,
             1usize => args . push (& new . version) ,
@@ -177,10 +141,10 @@ impl :: invect_runtime :: Table for FlowVersion {
             _ => :: core :: result :: Result :: Ok (()) ,
         }
     }
-    fn key (& self) -> Self :: Key {
+    # [inline] fn key (& self) -> Self :: Key {
         (:: core :: clone :: Clone :: clone (& self . flow_id) , :: core :: clone :: Clone :: clone (& self . version) ,)
     }
-    fn bind_update (& self , args : & mut :: invect_runtime :: Args) -> :: invect_runtime :: value :: BindResult {
+    # [inline] fn bind_update (& self , args : & mut :: invect_runtime :: Args) -> :: invect_runtime :: value :: BindResult {
         let columns = & < Self as :: invect_runtime :: Table > :: DEF . columns ;
         args . push_column (& self . label , & columns [2usize]) ? ;
         args . push_column (& self . runs , & columns [3usize]) ? ;
@@ -189,7 +153,7 @@ impl :: invect_runtime :: Table for FlowVersion {
         args . push (& self . version) ? ;
         :: core :: result :: Result :: Ok (())
     }
-    fn decode (row : :: invect_runtime :: RowRef < '_ >) -> :: core :: result :: Result < Self ,
+    # [inline] fn decode (row : :: invect_runtime :: RowRef < '_ >) -> :: core :: result :: Result < Self ,
     :: invect_runtime :: __private :: SqlxError > {
         :: core :: result :: Result :: Ok (Self {
             flow_id : row . get (0usize) ? ,
@@ -199,7 +163,7 @@ impl :: invect_runtime :: Table for FlowVersion {
             data : row . get (4usize) ? ,
         })
     }
-    fn from_insert (new : NewFlowVersion , generated : :: core :: option :: Option < :: invect_runtime :: RowRef < '_ >>) -> :: core :: result :: Result < Self ,
+    # [inline] fn from_insert (new : NewFlowVersion , generated : :: core :: option :: Option < :: invect_runtime :: RowRef < '_ >>) -> :: core :: result :: Result < Self ,
     :: invect_runtime :: __private :: SqlxError > {
         let generated = generated . ok_or (:: invect_runtime :: __private :: SqlxError :: RowNotFound) ? ;
         :: core :: result :: Result :: Ok (Self {

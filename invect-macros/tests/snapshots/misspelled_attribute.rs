@@ -28,42 +28,6 @@ pub struct Thing {
     # [doc = ""] pub id : i64 ,
     # [doc = ""] pub name : String ,
 }
-# [allow (dead_code)] impl Thing {
-    # [doc = r" Starts a query over this table's rows."] pub fn select () -> :: invect_runtime :: query :: Select < Self > {
-        :: core :: default :: Default :: default ()
-    }
-    # [doc = r" Inserts a row and returns it as stored (database defaults filled in)."] pub async fn insert (db : impl :: invect_runtime :: Executor , new : NewThing) -> :: invect_runtime :: Result < Self > {
-        :: invect_runtime :: query :: insert :: < Self > (db , new) . await
-    }
-    # [doc = r" Inserts many rows in chunked multi-row INSERTs, in one transaction."] pub async fn insert_many (db : impl :: invect_runtime :: Executor , rows : impl :: core :: iter :: IntoIterator < Item = NewThing >) -> :: invect_runtime :: Result < u64 > {
-        :: invect_runtime :: query :: insert_many :: < Self > (db , rows) . await
-    }
-    # [doc = r" The row with this primary key, if any."] pub async fn find (db : impl :: invect_runtime :: Executor , key : impl :: core :: convert :: Into < i64 >) -> :: invect_runtime :: Result < :: core :: option :: Option < Self >> {
-        :: invect_runtime :: query :: find :: < Self > (db , & key . into ()) . await
-    }
-    # [doc = r" Writes every column of `row` by its primary key; returns the rows matched."] pub async fn update (db : impl :: invect_runtime :: Executor , row : & Self) -> :: invect_runtime :: Result < u64 > {
-        :: invect_runtime :: query :: update :: < Self > (db , row) . await
-    }
-    # [doc = r" A partial update of the rows matching `filter`."] pub fn update_where (filter : :: invect_runtime :: Expr < Self >) -> :: invect_runtime :: query :: UpdateWhere < Self > {
-        :: invect_runtime :: query :: UpdateWhere :: new (filter)
-    }
-    # [doc = r" Deletes the row with this primary key; returns the rows deleted."] pub async fn delete (db : impl :: invect_runtime :: Executor , key : impl :: core :: convert :: Into < i64 >) -> :: invect_runtime :: Result < u64 > {
-        :: invect_runtime :: query :: delete :: < Self > (db , & key . into ()) . await
-    }
-    # [doc = r" Deletes the rows matching `filter`; returns how many."] pub async fn delete_where (db : impl :: invect_runtime :: Executor , filter : :: invect_runtime :: Expr < Self >) -> :: invect_runtime :: Result < u64 > {
-        :: invect_runtime :: query :: delete_where :: < Self > (db , filter) . await
-    }
-    # [doc = r" Deletes the rows matching `filter` and returns them as they were."] pub async fn delete_returning (db : impl :: invect_runtime :: Executor , filter : :: invect_runtime :: Expr < Self >) -> :: invect_runtime :: Result < :: std :: vec :: Vec < Self >> {
-        :: invect_runtime :: query :: delete_returning :: < Self > (db , filter) . await
-    }
-    # [doc = r" Inserts `new`, or on a conflict with its key updates the stored row."] pub fn upsert (new : NewThing) -> :: invect_runtime :: query :: Upsert < Self > {
-        :: invect_runtime :: query :: Upsert :: new (new)
-    }
-    # [doc = r" [`upsert`](Self::upsert) for many rows, in chunked multi-row statements."] pub fn upsert_many < I : :: core :: iter :: IntoIterator < Item = NewThing >> (rows : I) -> :: invect_runtime :: query :: UpsertMany < Self ,
-    I > {
-        :: invect_runtime :: query :: UpsertMany :: new (rows)
-    }
-}
 impl :: invect_runtime :: Table for Thing {
     type New = NewThing ;
     type Key = i64 ;

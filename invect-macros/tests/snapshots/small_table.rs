@@ -115,53 +115,17 @@ pub struct AuditLog {
 }
 const _ : fn () = :: invect_runtime :: __private :: same_type :: << flows :: id as :: invect_runtime :: Column > :: Param , Uuid > ;
 const _ : () = :: core :: assert ! (:: invect_runtime :: __private :: has_variant (< FlowRunStatus as :: invect_runtime :: InvectEnum > :: VARIANTS , "PENDING") , "default \"PENDING\" of column `status` is not a stored name of enum `FlowRunStatus`; use a variant's stored name (its name after #[invect(rename_all)] or #[invect(rename)])") ;
-# [allow (dead_code)] impl AuditLog {
-    # [doc = r" Starts a query over this table's rows."] pub fn select () -> :: invect_runtime :: query :: Select < Self > {
-        :: core :: default :: Default :: default ()
-    }
-    # [doc = r" Inserts a row and returns it as stored (database defaults filled in)."] pub async fn insert (db : impl :: invect_runtime :: Executor , new : NewAuditLog) -> :: invect_runtime :: Result < Self > {
-        :: invect_runtime :: query :: insert :: < Self > (db , new) . await
-    }
-    # [doc = r" Inserts many rows in chunked multi-row INSERTs, in one transaction."] pub async fn insert_many (db : impl :: invect_runtime :: Executor , rows : impl :: core :: iter :: IntoIterator < Item = NewAuditLog >) -> :: invect_runtime :: Result < u64 > {
-        :: invect_runtime :: query :: insert_many :: < Self > (db , rows) . await
-    }
-    # [doc = r" The row with this primary key, if any."] pub async fn find (db : impl :: invect_runtime :: Executor , key : impl :: core :: convert :: Into < Uuid >) -> :: invect_runtime :: Result < :: core :: option :: Option < Self >> {
-        :: invect_runtime :: query :: find :: < Self > (db , & key . into ()) . await
-    }
-    # [doc = r" Writes every column of `row` by its primary key; returns the rows matched."] pub async fn update (db : impl :: invect_runtime :: Executor , row : & Self) -> :: invect_runtime :: Result < u64 > {
-        :: invect_runtime :: query :: update :: < Self > (db , row) . await
-    }
-    # [doc = r" A partial update of the rows matching `filter`."] pub fn update_where (filter : :: invect_runtime :: Expr < Self >) -> :: invect_runtime :: query :: UpdateWhere < Self > {
-        :: invect_runtime :: query :: UpdateWhere :: new (filter)
-    }
-    # [doc = r" Deletes the row with this primary key; returns the rows deleted."] pub async fn delete (db : impl :: invect_runtime :: Executor , key : impl :: core :: convert :: Into < Uuid >) -> :: invect_runtime :: Result < u64 > {
-        :: invect_runtime :: query :: delete :: < Self > (db , & key . into ()) . await
-    }
-    # [doc = r" Deletes the rows matching `filter`; returns how many."] pub async fn delete_where (db : impl :: invect_runtime :: Executor , filter : :: invect_runtime :: Expr < Self >) -> :: invect_runtime :: Result < u64 > {
-        :: invect_runtime :: query :: delete_where :: < Self > (db , filter) . await
-    }
-    # [doc = r" Deletes the rows matching `filter` and returns them as they were."] pub async fn delete_returning (db : impl :: invect_runtime :: Executor , filter : :: invect_runtime :: Expr < Self >) -> :: invect_runtime :: Result < :: std :: vec :: Vec < Self >> {
-        :: invect_runtime :: query :: delete_returning :: < Self > (db , filter) . await
-    }
-    # [doc = r" Inserts `new`, or on a conflict with its key updates the stored row."] pub fn upsert (new : NewAuditLog) -> :: invect_runtime :: query :: Upsert < Self > {
-        :: invect_runtime :: query :: Upsert :: new (new)
-    }
-    # [doc = r" [`upsert`](Self::upsert) for many rows, in chunked multi-row statements."] pub fn upsert_many < I : :: core :: iter :: IntoIterator < Item = NewAuditLog >> (rows : I) -> :: invect_runtime :: query :: UpsertMany < Self ,
-    I > {
-        :: invect_runtime :: query :: UpsertMany :: new (rows)
-    }
-}
 impl :: invect_runtime :: Table for AuditLog {
     type New = NewAuditLog ;
     type Key = Uuid ;
     const NAME : & 'static str = "audit_logs" ;
     const DEF : & 'static :: invect_runtime :: __private :: invect_schema :: TableDef = & audit_logs :: __TABLE ;
-    fn prepare_new (new : & mut NewAuditLog , d : & dyn :: invect_runtime :: __private :: invect_schema :: Dialect) {
+    # [inline] fn prepare_new (new : & mut NewAuditLog , d : & dyn :: invect_runtime :: __private :: invect_schema :: Dialect) {
         if d . client_generates_uuid () && new . id . is_none () {
             new . id = :: core :: option :: Option :: Some (:: invect_runtime :: __private :: uuid :: Uuid :: new_v4 ()) ;
         }
     }
-    fn bind_new (new : & NewAuditLog , args : & mut :: invect_runtime :: Args) -> :: invect_runtime :: value :: BindResult {
+    # [inline] fn bind_new (new : & NewAuditLog , args : & mut :: invect_runtime :: Args) -> :: invect_runtime :: value :: BindResult {
         let columns = & < Self as :: invect_runtime :: Table > :: DEF . columns ;
         args . push_column (& new . id , & columns [0usize]) ? ;
         args . push_column (& new . action , & columns [1usize]) ? ;
@@ -170,14 +134,14 @@ impl :: invect_runtime :: Table for AuditLog {
         args . push_column (& new . created_at , & columns [4usize]) ? ;
         :: core :: result :: Result :: Ok (())
     }
-    fn new_key (new : & NewAuditLog) -> :: core :: option :: Option < Self :: Key > {
+    # [inline] fn new_key (new : & NewAuditLog) -> :: core :: option :: Option < Self :: Key > {
         new . id . clone ()
     }
-    fn bind_key (key : & Self :: Key , args : & mut :: invect_runtime :: Args) -> :: invect_runtime :: value :: BindResult {
+    # [inline] fn bind_key (key : & Self :: Key , args : & mut :: invect_runtime :: Args) -> :: invect_runtime :: value :: BindResult {
         args . push (key) ? ;
         :: core :: result :: Result :: Ok (())
     }
-    fn bind_new_column (new : & NewAuditLog , column : usize , args : & mut :: invect_runtime :: Args) -> :: invect_runtime :: value :: BindResult {
+    # [inline] fn bind_new_column (new : & NewAuditLog , column : usize , args : & mut :: invect_runtime :: Args) -> :: invect_runtime :: value :: BindResult {
         match column {
             0usize => args . push (& new . id) ,
             1usize => args . push (& new . action) ,
@@ -187,10 +151,10 @@ impl :: invect_runtime :: Table for AuditLog {
             _ => :: core :: result :: Result :: Ok (()) ,
         }
     }
-    fn key (& self) -> Self :: Key {
+    # [inline] fn key (& self) -> Self :: Key {
         :: core :: clone :: Clone :: clone (& self . id)
     }
-    fn bind_update (& self , args : & mut :: invect_runtime :: Args) -> :: invect_runtime :: value :: BindResult {
+    # [inline] fn bind_update (& self , args : & mut :: invect_runtime :: Args) -> :: invect_runtime :: value :: BindResult {
         let columns = & < Self as :: invect_runtime :: Table > :: DEF . columns ;
         args . push_column (& self . action , & columns [1usize]) ? ;
         args . push_column (& self . flow_id , & columns [2usize]) ? ;
@@ -199,7 +163,7 @@ impl :: invect_runtime :: Table for AuditLog {
         args . push (& self . id) ? ;
         :: core :: result :: Result :: Ok (())
     }
-    fn decode (row : :: invect_runtime :: RowRef < '_ >) -> :: core :: result :: Result < Self ,
+    # [inline] fn decode (row : :: invect_runtime :: RowRef < '_ >) -> :: core :: result :: Result < Self ,
     :: invect_runtime :: __private :: SqlxError > {
         :: core :: result :: Result :: Ok (Self {
             id : row . get (0usize) ? ,
@@ -209,7 +173,7 @@ impl :: invect_runtime :: Table for AuditLog {
             created_at : row . get (4usize) ? ,
         })
     }
-    fn from_insert (new : NewAuditLog , generated : :: core :: option :: Option < :: invect_runtime :: RowRef < '_ >>) -> :: core :: result :: Result < Self ,
+    # [inline] fn from_insert (new : NewAuditLog , generated : :: core :: option :: Option < :: invect_runtime :: RowRef < '_ >>) -> :: core :: result :: Result < Self ,
     :: invect_runtime :: __private :: SqlxError > {
         let generated = generated . ok_or (:: invect_runtime :: __private :: SqlxError :: RowNotFound) ? ;
         :: core :: result :: Result :: Ok (Self {

@@ -34,6 +34,7 @@ use crate::column::ColumnExt;
 use crate::core::{Credential, NewCredential, credentials};
 use crate::db::Db;
 use crate::error::{Error, Result};
+use crate::query::TableExt;
 
 pub use crate::error::CredentialProblem;
 

@@ -11,6 +11,7 @@ use crate::column::ColumnExt;
 use crate::core::{Credential, credentials};
 use crate::db::Tx;
 use crate::error::Result;
+use crate::query::TableExt;
 use crate::table::Expr;
 
 impl Credentials {

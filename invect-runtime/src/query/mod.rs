@@ -1,7 +1,8 @@
-//! The typed queries. The macro's generated methods call these functions;
-//! they also work directly on any [`Table`](crate::Table).
+//! The typed queries: [`TableExt`]'s methods on every table call these
+//! functions, which also work directly on any [`Table`](crate::Table).
 
 mod expr;
+mod methods;
 mod project;
 mod returning;
 mod select;
@@ -9,6 +10,7 @@ mod upsert;
 mod write;
 
 pub use crate::expr::{Numeric, SetExpr, now};
+pub use methods::TableExt;
 pub use project::{Columns, Grouped, MinMax, Projected};
 pub use returning::delete_returning;
 pub use select::{RowStream, Select};

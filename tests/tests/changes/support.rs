@@ -2,6 +2,7 @@
 //! typed handle opened the application's way.
 
 use invect_runtime::Db;
+use invect_runtime::TableExt;
 use invect_runtime::core::{Flow, FlowRun, NewFlow};
 use invect_runtime::schema::DialectKind;
 use invect_tests::{AnyTestDb, core_ddl, new_flow_run};

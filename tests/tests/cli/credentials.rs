@@ -3,6 +3,7 @@
 //! credential is left under another key or unreadable, each named; and a
 //! rotation process that reverts none of the application's updates.
 
+use invect_runtime::TableExt;
 use std::time::Instant;
 
 use invect_runtime::core::{Credential, credentials};

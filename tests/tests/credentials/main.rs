@@ -3,6 +3,7 @@
 //! or nothing, keeps every update the application makes meanwhile
 //! ([`race`]), and reports the rows it cannot handle by id ([`problems`]).
 
+use invect_runtime::TableExt;
 use invect_runtime::core::Credential;
 use invect_runtime::credentials::{
     CredentialFilter, CredentialInput, CredentialList, CredentialProblem, CredentialUpdate,

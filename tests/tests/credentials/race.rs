@@ -3,6 +3,7 @@
 //! one, all read both): no update the application was told had succeeded is
 //! reverted, and on SQLite neither side sees "database is locked".
 
+use invect_runtime::TableExt;
 use std::time::Instant;
 
 use invect_runtime::core::{Credential, credentials};

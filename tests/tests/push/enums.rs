@@ -4,6 +4,7 @@
 //! concurrent pushes of that change, from tasks and from processes, all
 //! succeed and add the value once.
 
+use invect_runtime::TableExt;
 use std::process::{Command, Stdio};
 
 use invect_runtime::Invect;

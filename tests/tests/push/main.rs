@@ -8,6 +8,7 @@ mod renames;
 mod support;
 
 use invect_runtime::ColumnExt;
+use invect_runtime::TableExt;
 use invect_runtime::core::{Flow, NewFlow, flows};
 use invect_runtime::schema::DialectKind;
 use invect_runtime::{Drift, Error, Plugin, SchemaVerification};

@@ -2,6 +2,7 @@
 //! every row; verification accepts the old names while a rename is pending;
 //! a narrowing change is refused with what to do instead.
 
+use invect_runtime::TableExt;
 use invect_runtime::schema::DialectKind;
 use invect_runtime::{Error, Plugin};
 use invect_tests::AnyTestDb;
