@@ -75,26 +75,44 @@ part_criterion() {
 }
 
 part_ab() {
-    banner "interleaved A/B: query overhead (41 rounds x 300 calls, medians)"
+    # Without TLS: sqlx 0.9.0 never sets TCP_NODELAY, so over TLS every
+    # statement of a few kB waits ~40 ms for a delayed ACK (benches/RESULTS.md
+    # §2), which would time the stall, not the code, on both sides alike.
+    local INVECT_TEST_PG_URL="$INVECT_TEST_PG_URL?sslmode=disable"
+    local INVECT_TEST_MYSQL_URL="$INVECT_TEST_MYSQL_URL?ssl-mode=disabled"
+    export INVECT_TEST_PG_URL INVECT_TEST_MYSQL_URL
+    banner "interleaved A/B: query overhead (41 rounds x 300 calls; ratios per round, median and min-max)"
     "$ROOT/target/release/invect-overhead-ab" 41 300
-    banner "interleaved A/B: insert_many of 20,000 rows vs hand-written (9 rounds, medians)"
+    banner "interleaved A/B: insert_many of 20,000 rows vs hand-written (9 rounds; ratios per round, median and min-max)"
     local d
     for d in sqlite postgres mysql; do
         "$ROOT/target/release/invect-insert-ab" "$d" 20000 9 100,500,1000,2000
     done
 }
 
+# Median wall time (ms) of 11 runs of `$@`, printed as `push_noop <label> <ms>`.
+time_runs() {
+    local label=$1 i start
+    shift
+    for i in $(seq 11); do
+        start=$(date +%s%N)
+        "$@" >/dev/null
+        echo $((($(date +%s%N) - start) / 1000))
+    done | median | awk -v n="$label" '{printf "push_noop %-22s %.1f ms\n", n, $1/1000}'
+}
+
 part_push() {
     banner "push with nothing to do: wall time of the invect-cli process (11 runs, median)"
     fresh_databases
-    local url i start
+    time_runs "process start" "$CLI" --version
+    local url
     for url in "${URLS[@]}"; do
-        for i in $(seq 11); do
-            start=$(date +%s%N)
-            "$CLI" migrate --push --yes --database-url "$url" >/dev/null
-            echo $((($(date +%s%N) - start) / 1000))
-        done | median | awk -v n="$(name_of "$url")" '{printf "push_noop %-8s %.1f ms\n", n, $1/1000}'
+        time_runs "$(name_of "$url")" "$CLI" migrate --push --yes --database-url "$url"
     done
+    # The servers again without TLS: sqlx 0.9.0 never sets TCP_NODELAY, so
+    # each TLS handshake waits ~40 ms for a delayed ACK (benches/RESULTS.md §4).
+    time_runs "postgres (no TLS)" "$CLI" migrate --push --yes --database-url "$PG_BENCH_URL?sslmode=disable"
+    time_runs "mysql (no TLS)" "$CLI" migrate --push --yes --database-url "$MYSQL_BENCH_URL?ssl-mode=disabled"
 }
 
 part_memory() {

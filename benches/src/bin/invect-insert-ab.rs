@@ -67,8 +67,8 @@ async fn run(kind: DialectKind, rows: usize, rounds: usize, chunks: &[usize]) {
             s[s.len() - 1] * 1e3
         );
     }
-    // Throughput ratios taken within each round (the best hand-written time
-    // of that round over insert_many's), then their median and range.
+    // Throughput ratios taken within each round (the peer's time over
+    // insert_many's), then their median and range.
     let hand = |f: &str| f.starts_with("sqlx_values/") || f.starts_with("sqlx_unnest/");
     for c in chunks {
         let at = format!("/{c}");
@@ -117,8 +117,10 @@ async fn time_form(db: &Db, form: &str, batch: &[NewNodeExecution]) -> f64 {
     took
 }
 
-/// Prints insert_many's throughput against the fastest form `peer` picks,
-/// as per-round ratios (> 1: insert_many is faster).
+/// Prints insert_many's throughput against the form among those `peer`
+/// picks with the best median, as per-round ratios (> 1: insert_many is
+/// faster). One form for every round: the fastest of several forms in each
+/// round would be the luckiest sample, not the best form.
 fn report(
     kind: DialectKind,
     label: &str,
@@ -126,18 +128,17 @@ fn report(
     secs: &[Vec<f64>],
     peer: impl Fn(&str) -> bool,
 ) {
-    let peers: Vec<usize> = (0..forms.len()).filter(|&i| peer(&forms[i])).collect();
-    if peers.is_empty() {
-        return;
-    }
+    let best = (0..forms.len())
+        .filter(|&i| peer(&forms[i]))
+        .map(|i| (i, median(&mut secs[i].clone())))
+        .min_by(|a, b| a.1.total_cmp(&b.1));
+    let Some((best, _)) = best else { return };
     let mut ratios: Vec<f64> = (0..secs[0].len())
-        .map(|r| {
-            let best = peers.iter().map(|&i| secs[i][r]).fold(f64::MAX, f64::min);
-            best / secs[0][r]
-        })
+        .map(|r| secs[best][r] / secs[0][r])
         .collect();
     println!(
-        "{kind:?} ratio insert_many / {label:<32} {}",
-        Spread::of(&mut ratios)
+        "{kind:?} ratio insert_many / {label:<32} {} ({})",
+        Spread::of(&mut ratios),
+        forms[best]
     );
 }
