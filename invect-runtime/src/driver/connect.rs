@@ -7,11 +7,12 @@
 use std::pin::pin;
 use std::sync::Arc;
 
+use futures_core::future::BoxFuture;
 use sqlx::{ConnectOptions, Connection};
 
 use super::endpoint::{Endpoint, Probe};
-use super::failure::{Ctx, Server, server_error};
-use super::pool::Pool;
+use super::failure::{Ctx, Server, probe, server_error};
+use super::pool::{Pool, pool_options};
 use super::url::{Location, Target};
 use super::{mysql, postgres, sqlite};
 use crate::config::DatabaseConfig;
@@ -66,17 +67,45 @@ pub(crate) async fn connect_pool(config: &DatabaseConfig) -> Result<(Pool, Endpo
     Ok((pool, Endpoint::new(ctx, config, server, probe)))
 }
 
-/// Opens a server's pool (`open`) while a direct connection (`check`)
-/// tries the server: the pool retries refused connections and failed
-/// session statements until its timeout and then reports only the timeout,
-/// so the direct attempt is what words a failure. Side by side, the two cost
-/// one connection's latency instead of two.
+/// What every new connection of a server pool starts with (its session
+/// statements), run on the direct connection too.
+pub(super) type Start<C> = Arc<
+    dyn for<'c> Fn(&'c mut C) -> BoxFuture<'c, std::result::Result<(), sqlx::Error>> + Send + Sync,
+>;
+
+/// A [`Start`] from a closure (which gets its signature from this bound).
+pub(super) fn start<C, F>(f: F) -> Start<C>
+where
+    F: for<'c> Fn(&'c mut C) -> BoxFuture<'c, std::result::Result<(), sqlx::Error>>
+        + Send
+        + Sync
+        + 'static,
+{
+    Arc::new(f)
+}
+
+/// Opens a server's pool, each connection begun with `start`, while a direct
+/// connection tries the server and `start`: the pool retries refused
+/// connections and failed session statements until its timeout and then
+/// reports only the timeout, so the direct attempt is what words a failure.
+/// Side by side, the two cost one connection's latency instead of two.
 pub(super) async fn open_checked<DB: sqlx::Database>(
     ctx: &Ctx,
     server: &Server,
-    check: impl Future<Output = Result<()>>,
-    open: impl Future<Output = std::result::Result<sqlx::Pool<DB>, sqlx::Error>>,
+    config: &DatabaseConfig,
+    opts: <DB::Connection as Connection>::Options,
+    start: Start<DB::Connection>,
 ) -> Result<sqlx::Pool<DB>> {
+    let check = async {
+        let mut conn = probe(ctx, server, opts.connect()).await?;
+        let setup = start(&mut conn).await;
+        let _ = conn.close().await;
+        setup.map_err(|e| server_error(ctx, server, e))
+    };
+    let each = Arc::clone(&start);
+    let open = pool_options::<DB>(config)
+        .after_connect(move |conn, _| each(conn))
+        .connect_with(opts.clone());
     let (mut check, mut open) = (pin!(check), pin!(open));
     tokio::select! {
         checked = &mut check => {

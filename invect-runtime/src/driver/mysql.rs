@@ -6,15 +6,15 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use invect_schema::meta::MIGRATIONS_TABLE;
+use sqlx::MySql;
 use sqlx::error::DatabaseError;
 use sqlx::mysql::{MySqlConnectOptions, MySqlConnection, MySqlDatabaseError};
-use sqlx::{ConnectOptions, Connection, MySql};
 use tokio::sync::OnceCell;
 
-use super::connect::{Remote, open_checked, probe_with, run_session};
-use super::failure::{Ctx, Server, probe, server_error};
+use super::connect::{Remote, open_checked, probe_with, run_session, start};
+use super::failure::{Ctx, Server};
 use super::lock::LOCK_WAIT_SECS;
-use super::pool::{Pool, pool_options};
+use super::pool::Pool;
 use super::violation::{Place, between, names};
 use super::{Driver, Kept, SessionLock, tls};
 use crate::config::{DatabaseConfig, DatabaseType};
@@ -179,21 +179,14 @@ pub(super) async fn connect_mysql(
         return Err(no_database(ctx));
     }
     let timeout = config.statement_timeout;
-    let check = async {
-        let mut conn = probe(ctx, &server, opts.connect()).await?;
-        let setup = start_session(&mut conn, timeout, &OnceCell::new()).await;
-        let _ = conn.close().await;
-        setup.map_err(|e| server_error(ctx, &server, e))
-    };
-    // Worked out on the pool's first connection, reused by the later ones.
+    // Worked out on the first connection (the direct one or the pool's),
+    // reused by the others.
     let session = Arc::new(OnceCell::new());
-    let open = pool_options::<MySql>(config)
-        .after_connect(move |conn, _| {
-            let session = Arc::clone(&session);
-            Box::pin(async move { start_session(conn, timeout, &session).await })
-        })
-        .connect_with(opts.clone());
-    let pool = open_checked(ctx, &server, check, open).await?;
+    let start = start(move |conn| {
+        let session = Arc::clone(&session);
+        Box::pin(async move { start_session(conn, timeout, &session).await })
+    });
+    let pool = open_checked(ctx, &server, config, opts.clone(), start).await?;
     let probe = probe_with(opts);
     Ok((Pool::Mysql(pool), Remote { server, probe }))
 }

@@ -4,13 +4,13 @@ use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
 
+use sqlx::Postgres as SqlxPostgres;
 use sqlx::error::DatabaseError;
 use sqlx::postgres::{PgConnectOptions, PgDatabaseError, PgSslMode};
-use sqlx::{ConnectOptions, Connection, Postgres as SqlxPostgres};
 
-use super::connect::{Remote, open_checked, probe_with, run_session};
-use super::failure::{Ctx, Server, probe, server_error};
-use super::pool::{Pool, pool_options};
+use super::connect::{Remote, open_checked, probe_with, run_session, start};
+use super::failure::{Ctx, Server};
+use super::pool::Pool;
 use super::tls;
 use super::violation::{Place, between, names};
 use super::{Driver, Kept, SessionLock};
@@ -144,20 +144,12 @@ pub(super) async fn connect_postgres(
         .and_then(|t| Postgres.statement_timeout_sql(t, ""))
         .into_iter()
         .collect();
-    let check = async {
-        let mut conn = probe(ctx, &server, opts.connect()).await?;
-        let setup = run_session::<SqlxPostgres>(&mut conn, &session).await;
-        let _ = conn.close().await;
-        setup.map_err(|e| server_error(ctx, &server, e))
-    };
-    let shared = Arc::new(session.clone());
-    let open = pool_options::<SqlxPostgres>(config)
-        .after_connect(move |conn, _| {
-            let session = Arc::clone(&shared);
-            Box::pin(async move { run_session::<SqlxPostgres>(conn, &session).await })
-        })
-        .connect_with(opts.clone());
-    let pool = open_checked(ctx, &server, check, open).await?;
+    let session = Arc::new(session);
+    let start = start(move |conn| {
+        let session = Arc::clone(&session);
+        Box::pin(async move { run_session::<SqlxPostgres>(conn, &session).await })
+    });
+    let pool = open_checked(ctx, &server, config, opts.clone(), start).await?;
     let probe = probe_with(opts);
     Ok((Pool::Postgres(pool), Remote { server, probe }))
 }
