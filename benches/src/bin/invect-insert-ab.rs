@@ -6,12 +6,11 @@
 //!
 //! `invect-insert-ab sqlite|postgres|mysql [ROWS] [ROUNDS] [CHUNK,CHUNK..]`
 
-use invect_runtime::TableExt;
 use std::time::Instant;
 
 use invect_benches::{Spread, bulk, close, data, median, open, runtime};
 use invect_runtime::core::{NewNodeExecution, NodeExecution};
-use invect_runtime::{Db, Expr, Pool};
+use invect_runtime::{Db, Expr, Pool, TableExt};
 use invect_schema::DialectKind;
 
 fn main() {

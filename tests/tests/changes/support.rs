@@ -1,10 +1,9 @@
 //! A fresh database with the core schema, a flow to hang runs on, and the
 //! typed handle opened the application's way.
 
-use invect_runtime::Db;
-use invect_runtime::TableExt;
 use invect_runtime::core::{Flow, FlowRun, NewFlow};
 use invect_runtime::schema::DialectKind;
+use invect_runtime::{Db, TableExt};
 use invect_tests::{AnyTestDb, core_ddl, new_flow_run};
 use serde_json::json;
 

@@ -3,7 +3,6 @@
 //! credential is left under another key or unreadable, each named; and a
 //! rotation process that reverts none of the application's updates.
 
-use invect_runtime::TableExt;
 use std::time::Instant;
 
 use invect_runtime::core::{Credential, credentials};
@@ -12,7 +11,7 @@ use invect_runtime::credentials::{
 };
 use invect_runtime::prelude::Uuid;
 use invect_runtime::schema::DialectKind;
-use invect_runtime::{ColumnExt, Db};
+use invect_runtime::{ColumnExt, Db, TableExt};
 use invect_tests::credential_writers::Writers;
 use invect_tests::{AnyTestDb, core_ddl};
 use serde_json::{Value, json};

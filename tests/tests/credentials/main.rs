@@ -3,14 +3,13 @@
 //! or nothing, keeps every update the application makes meanwhile
 //! ([`race`]), and reports the rows it cannot handle by id ([`problems`]).
 
-use invect_runtime::TableExt;
 use invect_runtime::core::Credential;
 use invect_runtime::credentials::{
     CredentialFilter, CredentialInput, CredentialList, CredentialProblem, CredentialUpdate,
     Credentials, EncryptionKey, Keyring, Rotation,
 };
 use invect_runtime::schema::DialectKind;
-use invect_runtime::{DatabaseConfig, DatabaseType, Error, Invect};
+use invect_runtime::{DatabaseConfig, DatabaseType, Error, Invect, TableExt};
 use serde_json::{Value, json};
 
 mod problems;

@@ -3,13 +3,12 @@
 //! one, all read both): no update the application was told had succeeded is
 //! reverted, and on SQLite neither side sees "database is locked".
 
-use invect_runtime::TableExt;
 use std::time::Instant;
 
 use invect_runtime::core::{Credential, credentials};
 use invect_runtime::credentials::{CredentialUpdate, Credentials, EncryptionKey, Keyring};
 use invect_runtime::schema::DialectKind;
-use invect_runtime::{ColumnExt, Db};
+use invect_runtime::{ColumnExt, Db, TableExt};
 use invect_tests::credential_writers::Writers;
 use serde_json::{Value, json};
 use uuid::Uuid;

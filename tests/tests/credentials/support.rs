@@ -1,11 +1,10 @@
 //! What the credentials tests share: fixed keys, configs holding secrets, a
 //! fresh database with the core tables, and raw access to the stored rows.
 
-use invect_runtime::TableExt;
 use invect_runtime::core::{Credential, credentials};
 use invect_runtime::credentials::{CredentialInput, CredentialProblem, Credentials, EncryptionKey};
 use invect_runtime::schema::DialectKind;
-use invect_runtime::{ColumnExt, Db, Error, Pool};
+use invect_runtime::{ColumnExt, Db, Error, Pool, TableExt};
 use invect_tests::{AnyTestDb, core_ddl};
 use serde_json::{Value, json};
 

@@ -4,11 +4,10 @@
 //! concurrent pushes of that change, from tasks and from processes, all
 //! succeed and add the value once.
 
-use invect_runtime::TableExt;
 use std::process::{Command, Stdio};
 
-use invect_runtime::Invect;
 use invect_runtime::schema::DialectKind;
+use invect_runtime::{Invect, TableExt};
 use invect_tests::stages::{plugin_v1, plugin_v2, v2};
 use invect_tests::{AnyTestDb, raw};
 

@@ -7,10 +7,9 @@ mod enums;
 mod renames;
 mod support;
 
-use invect_runtime::ColumnExt;
-use invect_runtime::TableExt;
 use invect_runtime::core::{Flow, NewFlow, flows};
 use invect_runtime::schema::DialectKind;
+use invect_runtime::{ColumnExt, TableExt};
 use invect_runtime::{Drift, Error, Plugin, SchemaVerification};
 use invect_tests::AnyTestDb;
 

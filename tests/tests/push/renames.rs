@@ -2,9 +2,8 @@
 //! every row; verification accepts the old names while a rename is pending;
 //! a narrowing change is refused with what to do instead.
 
-use invect_runtime::TableExt;
 use invect_runtime::schema::DialectKind;
-use invect_runtime::{Error, Plugin};
+use invect_runtime::{Error, Plugin, TableExt};
 use invect_tests::AnyTestDb;
 
 use crate::support::{invect_with, raw};
