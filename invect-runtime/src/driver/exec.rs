@@ -13,6 +13,7 @@ use sqlx::sqlite::{SqliteArguments, SqliteRow};
 use sqlx::{AssertSqlSafe, SqlSafeStr, SqlStr};
 
 use super::conn::Conn;
+use super::driver;
 use super::endpoint::{Endpoint, Within};
 use super::pool::{Pool, TxConn};
 use crate::error::{Error, Result};
@@ -59,7 +60,7 @@ impl From<&Arc<str>> for Sql {
 #[derive(Debug)]
 pub struct Args {
     values: Values,
-    bytes: usize,
+    bytes: Option<usize>,
     rows: Option<RowNulls>,
 }
 
@@ -113,9 +114,12 @@ impl Args {
             DialectKind::Postgres => Values::Postgres(PgArguments::default()),
             DialectKind::Mysql => Values::Mysql(MySqlArguments::default()),
         };
+        // Only a dialect with a statement size limit needs the count, and
+        // counting costs (a JSON value is printed once more to measure it).
+        let measured = driver(kind).packet_limit_query().is_some();
         Args {
             values,
-            bytes: 0,
+            bytes: measured.then_some(0),
             rows: None,
         }
     }
@@ -137,7 +141,7 @@ impl Args {
         data.extend_from_slice(COPY_HEADER);
         Args {
             values: Values::PgCopy(CopyRows { data, columns }),
-            bytes: 0,
+            bytes: None,
             rows: Some(RowNulls::new(columns)),
         }
     }
@@ -168,7 +172,9 @@ impl Args {
 
     /// Binds the next parameter.
     pub fn push<V: Value + ?Sized>(&mut self, v: &V) -> BindResult {
-        self.bytes += v.wire_len();
+        if let Some(bytes) = &mut self.bytes {
+            *bytes += v.wire_len();
+        }
         if let Some(rows) = &mut self.rows {
             rows.push(v.is_null());
         }
@@ -180,9 +186,10 @@ impl Args {
         }
     }
 
-    /// About how many bytes the bound values take on the wire.
+    /// About how many bytes the bound values take on the wire, where the
+    /// dialect has a statement size limit to check it against (0 elsewhere).
     pub fn bytes(&self) -> usize {
-        self.bytes
+        self.bytes.unwrap_or(0)
     }
 }
 

@@ -139,23 +139,34 @@ fn json_len(v: &impl serde::Serialize) -> usize {
 
 /// [`check_json`] on a parsed value, walking it instead of printing it.
 fn check_json_tree(v: &serde_json::Value, col: &ColumnDef) -> Result<(), BoxDynError> {
-    fn walk(v: &serde_json::Value, depth: usize) -> (usize, bool) {
-        use serde_json::Value::{Array, Object, String};
-        let (children, nul): (Vec<&serde_json::Value>, bool) = match v {
-            Array(items) => (items.iter().collect(), false),
-            Object(map) => (map.values().collect(), map.keys().any(|k| k.contains('\0'))),
-            String(s) => return (depth, s.contains('\0')),
-            _ => return (depth, false),
-        };
-        children
-            .into_iter()
-            .fold((depth + 1, nul), |(deepest, nul), c| {
-                let (d, n) = walk(c, depth + 1);
-                (deepest.max(d), nul || n)
-            })
-    }
-    let (depth, nul) = walk(v, 0);
+    let (depth, nul) = json_walk(v, 0);
     json_verdict(depth, nul, col)
+}
+
+/// The deepest nesting under `v` (itself at `depth`), and whether a key or
+/// string in it holds a NUL.
+fn json_walk(v: &serde_json::Value, depth: usize) -> (usize, bool) {
+    use serde_json::Value::{Array, Object, String};
+    let deeper = |(deepest, nul): (usize, bool), (child, named_nul)| {
+        let (d, n) = json_walk(child, depth + 1);
+        (deepest.max(d), nul || n || named_nul)
+    };
+    match v {
+        Array(items) => items
+            .iter()
+            .map(|c| (c, false))
+            .fold((depth + 1, false), deeper),
+        Object(map) => (map.iter())
+            .map(|(k, c)| (c, has_nul(k)))
+            .fold((depth + 1, false), deeper),
+        String(s) => (depth, has_nul(s)),
+        _ => (depth, false),
+    }
+}
+
+/// Whether `s` holds U+0000.
+fn has_nul(s: &str) -> bool {
+    s.as_bytes().contains(&0)
 }
 
 /// No NUL, and within the column's length (characters, as MySQL counts).

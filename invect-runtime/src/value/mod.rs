@@ -18,7 +18,7 @@ pub use mysql::MySqlValue;
 pub use postgres::PgValue;
 pub use sqlite::SqliteValue;
 
-use chrono::{DateTime, SubsecRound, Utc};
+use chrono::{DateTime, Datelike, SubsecRound, Timelike, Utc};
 
 pub use crate::error::BoxDynError;
 
@@ -35,9 +35,42 @@ pub(crate) fn to_millis(dt: &DateTime<Utc>) -> DateTime<Utc> {
     dt.trunc_subsecs(3)
 }
 
-/// The text form of a date on SQLite: `2026-01-02T03:04:05.678Z`.
+/// The text form of a date on SQLite, truncated to the millisecond as
+/// [`to_millis`] does: `2026-01-02T03:04:05.678Z`. Written digit by digit (a
+/// bulk insert writes two per row, and chrono's `format` reads its pattern
+/// each time); chrono's `format` takes years outside 0–9999 and leap seconds.
 pub(crate) fn date_text(dt: &DateTime<Utc>) -> String {
-    dt.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
+    let (n, millis) = (dt.naive_utc(), dt.timestamp_subsec_millis());
+    let year = u32::try_from(n.year()).unwrap_or(u32::MAX);
+    if year > 9999 || millis > 999 {
+        return dt.format(DATE_TEXT).to_string();
+    }
+    let mut text = *b"0000-00-00T00:00:00.000Z";
+    let fields = [
+        (0..4, year),
+        (5..7, n.month()),
+        (8..10, n.day()),
+        (11..13, n.hour()),
+        (14..16, n.minute()),
+        (17..19, n.second()),
+        (20..23, millis),
+    ];
+    for (at, value) in fields {
+        write_digits(&mut text[at], value);
+    }
+    // Always ASCII digits and separators, so never the fallback.
+    String::from_utf8(text.to_vec()).unwrap_or_else(|_| dt.format(DATE_TEXT).to_string())
+}
+
+/// The pattern [`date_text`] writes.
+const DATE_TEXT: &str = "%Y-%m-%dT%H:%M:%S%.3fZ";
+
+/// The last `slot.len()` decimal digits of `n` into `slot`, zero-padded.
+fn write_digits(slot: &mut [u8], mut n: u32) {
+    for digit in slot.iter_mut().rev() {
+        *digit = b'0' + (n % 10) as u8;
+        n /= 10;
+    }
 }
 
 /// Parses a date written by Invect, by SQLite's `strftime`, or by
@@ -195,3 +228,32 @@ macro_rules! impl_option {
     };
 }
 pub(crate) use impl_option;
+
+#[cfg(test)]
+mod tests {
+    use chrono::{DateTime, TimeZone, Utc};
+
+    use super::{DATE_TEXT, date_text};
+
+    /// The digit-by-digit form is chrono's, on the edges of every field.
+    #[test]
+    fn date_text_is_chronos_format() {
+        let dates = [
+            Utc.with_ymd_and_hms(1000, 1, 1, 0, 0, 0).unwrap(),
+            Utc.with_ymd_and_hms(2026, 12, 3, 7, 5, 9).unwrap(),
+            Utc.with_ymd_and_hms(9999, 12, 31, 23, 59, 59).unwrap(),
+            Utc.with_ymd_and_hms(10000, 1, 1, 0, 0, 0).unwrap(),
+            Utc.with_ymd_and_hms(-44, 3, 15, 12, 0, 0).unwrap(),
+            Utc.with_ymd_and_hms(12, 3, 4, 5, 6, 7).unwrap(),
+        ];
+        let millis = [0, 7, 42, 678, 999];
+        for (d, ms) in dates.iter().flat_map(|d| millis.map(|ms| (d, ms))) {
+            let d = *d + chrono::Duration::milliseconds(ms);
+            assert_eq!(date_text(&d), d.format(DATE_TEXT).to_string(), "{d:?}");
+        }
+        let sub_milli = DateTime::from_timestamp(-1, 678_999_999).unwrap();
+        assert_eq!(date_text(&sub_milli), "1969-12-31T23:59:59.678Z");
+        let leap = DateTime::from_timestamp(1_483_228_799, 1_500_000_000).unwrap();
+        assert_eq!(date_text(&leap), leap.format(DATE_TEXT).to_string());
+    }
+}

@@ -6,9 +6,7 @@ use sqlx::types::Json;
 use sqlx::{Arguments, Row};
 use uuid::Uuid;
 
-use super::{
-    BindResult, InvectEnum, date_text, decode_error, impl_option, parse_date_text, to_millis,
-};
+use super::{BindResult, InvectEnum, date_text, decode_error, impl_option, parse_date_text};
 
 /// Binding and decoding on SQLite.
 pub trait SqliteValue {
@@ -50,7 +48,7 @@ fn parse_text<T>(
 
 impl SqliteValue for DateTime<Utc> {
     fn bind_sqlite(&self, a: &mut SqliteArguments) -> BindResult {
-        a.add(date_text(&to_millis(self)))
+        a.add(date_text(self))
     }
     fn bind_null_sqlite(a: &mut SqliteArguments) -> BindResult {
         a.add(None::<String>)
