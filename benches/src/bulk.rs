@@ -189,3 +189,51 @@ pub async fn insert_unnest(
     tx.commit().await?;
     Ok(total)
 }
+
+/// The table [`insert_from_copy`] reads: the batch, written once.
+const FLOOR_TABLE: &str = "node_executions_floor";
+
+/// Writes `rows` once into a table of the same shape as `node_executions`
+/// (PostgreSQL's JSON kept as text, so the copy back parses it as any client
+/// form's insert does), for [`insert_from_copy`]; then empties `node_executions`.
+pub async fn stage_floor(db: &Db, rows: &[NewNodeExecution]) -> Result<(), sqlx::Error> {
+    insert_values(db, rows, 500).await?;
+    raw(db, &format!("DROP TABLE IF EXISTS {FLOOR_TABLE}")).await?;
+    let json_as_text = match db.kind() {
+        DialectKind::Postgres => COLUMNS
+            .replace("inputs,", "inputs::text AS inputs,")
+            .replace("outputs,", "outputs::text AS outputs,"),
+        _ => COLUMNS.to_string(),
+    };
+    let copy = format!("CREATE TABLE {FLOOR_TABLE} AS SELECT {json_as_text} FROM node_executions");
+    raw(db, &copy).await?;
+    raw(db, "DELETE FROM node_executions").await?;
+    Ok(())
+}
+
+/// The server's insert work alone, no client encoding, protocol or per-row
+/// parameters: `INSERT INTO node_executions SELECT` the staged copy (JSON
+/// parsed from text on PostgreSQL, as every client form's insert parses it).
+/// No client-side form can be faster, so this bounds what a better
+/// statement shape (COPY, UNNEST) can gain over multi-row VALUES.
+pub async fn insert_from_copy(db: &Db) -> Result<u64, sqlx::Error> {
+    let values = match db.kind() {
+        DialectKind::Postgres => COLUMNS
+            .replace("inputs,", "inputs::jsonb,")
+            .replace("outputs,", "outputs::jsonb,"),
+        _ => COLUMNS.to_string(),
+    };
+    let sql = format!("INSERT INTO node_executions ({COLUMNS}) SELECT {values} FROM {FLOOR_TABLE}");
+    raw(db, &sql).await
+}
+
+/// Runs one statement of fixed text; returns the rows it affected.
+async fn raw(db: &Db, sql: &str) -> Result<u64, sqlx::Error> {
+    let sql = sqlx::AssertSqlSafe(sql.to_string());
+    let done = match db.pool() {
+        Pool::Sqlite(p) => sqlx::raw_sql(sql).execute(p).await?.rows_affected(),
+        Pool::Postgres(p) => sqlx::raw_sql(sql).execute(p).await?.rows_affected(),
+        Pool::Mysql(p) => sqlx::raw_sql(sql).execute(p).await?.rows_affected(),
+    };
+    Ok(done)
+}

@@ -43,6 +43,8 @@ async fn run(kind: DialectKind, rows: usize, rounds: usize, chunks: &[usize]) {
     if kind == DialectKind::Postgres {
         forms.extend(chunks.iter().map(|c| format!("sqlx_unnest/{c}")));
     }
+    // The server's own cost, the bound for any statement shape.
+    forms.push("server_floor".into());
     // INVECT_AB_FORMS=invect (say) runs only the forms named, so a profiler
     // sees one form's work alone; "invect" stays first for the ratios.
     if let Ok(only) = std::env::var("INVECT_AB_FORMS") {
@@ -51,6 +53,9 @@ async fn run(kind: DialectKind, rows: usize, rounds: usize, chunks: &[usize]) {
         if !keep.contains(&"invect") {
             forms.remove(0);
         }
+    }
+    if forms.iter().any(|f| f == "server_floor") {
+        bulk::stage_floor(&db, &batch).await.expect("stage the floor table");
     }
     let mut secs = vec![Vec::new(); forms.len()];
     for round in 0..=rounds {
@@ -93,6 +98,7 @@ async fn run(kind: DialectKind, rows: usize, rounds: usize, chunks: &[usize]) {
         }
     }
     report(kind, "best hand-written", &forms, &secs, hand);
+    floor(kind, &forms, &secs, hand);
     close(test, db).await;
 }
 
@@ -105,6 +111,7 @@ async fn time_form(db: &Db, form: &str, batch: &[NewNodeExecution]) -> f64 {
     let chunk = |c: &str| c.parse().unwrap_or(1);
     let start = Instant::now();
     let n = match form.split_once('/') {
+        None if form == "server_floor" => bulk::insert_from_copy(db).await.expect("floor"),
         None => NodeExecution::insert_many(db, std::mem::take(&mut copy))
             .await
             .expect("insert_many"),
@@ -126,6 +133,30 @@ async fn time_form(db: &Db, form: &str, batch: &[NewNodeExecution]) -> f64 {
     let took = start.elapsed().as_secs_f64();
     assert_eq!(n, batch.len() as u64);
     took
+}
+
+/// Prints how close insert_many and the best hand-written form come to the
+/// server's own insert cost (`server_floor`), per round: 1.00 would be no
+/// client or protocol cost at all, so `1 / best` is the most any statement
+/// shape could gain over the best hand-written one.
+fn floor(kind: DialectKind, forms: &[String], secs: &[Vec<f64>], hand: impl Fn(&str) -> bool) {
+    let Some(at) = forms.iter().position(|f| f == "server_floor") else {
+        return;
+    };
+    let best = (0..forms.len())
+        .filter(|&i| hand(&forms[i]))
+        .min_by(|&a, &b| median(&mut secs[a].clone()).total_cmp(&median(&mut secs[b].clone())));
+    for (label, i) in [("insert_many", Some(0)), ("best hand-written", best)] {
+        let Some(i) = i else { continue };
+        let mut ratios: Vec<f64> = (0..secs[at].len())
+            .map(|r| secs[at][r] / secs[i][r])
+            .collect();
+        println!(
+            "{kind:?} throughput of {label:<17} / server floor {} ({})",
+            Spread::of(&mut ratios),
+            forms[i]
+        );
+    }
 }
 
 /// Prints insert_many's throughput against the form among those `peer`
