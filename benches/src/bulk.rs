@@ -207,8 +207,25 @@ pub async fn stage_floor(db: &Db, rows: &[NewNodeExecution]) -> Result<(), sqlx:
     };
     let copy = format!("CREATE TABLE {FLOOR_TABLE} AS SELECT {json_as_text} FROM node_executions");
     raw(db, &copy).await?;
-    raw(db, "DELETE FROM node_executions").await?;
-    Ok(())
+    empty(db).await
+}
+
+/// Empties `node_executions` without leaving dead rows behind (PostgreSQL's
+/// autovacuum and InnoDB's purge of a `DELETE`d batch would otherwise land
+/// in some later form's timing, and bloat its indexes round by round).
+pub async fn empty(db: &Db) -> Result<(), sqlx::Error> {
+    let sql = match db.kind() {
+        // CASCADE: other tables' keys point at it (they are empty here).
+        DialectKind::Postgres => "TRUNCATE node_executions CASCADE",
+        // InnoDB refuses TRUNCATE of a table other tables' keys point at.
+        DialectKind::Mysql => {
+            "SET FOREIGN_KEY_CHECKS = 0; TRUNCATE TABLE node_executions; \
+             SET FOREIGN_KEY_CHECKS = 1"
+        }
+        // SQLite's unconditioned DELETE already drops the table's pages.
+        DialectKind::Sqlite => "DELETE FROM node_executions",
+    };
+    raw(db, sql).await.map(|_| ())
 }
 
 /// The server's insert work alone, no client encoding, protocol or per-row

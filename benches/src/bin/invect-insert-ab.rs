@@ -2,15 +2,17 @@
 //! runs each form once, starting one form later each round, so a load change
 //! on a shared machine hits all forms alike; prints the median rows/s of each
 //! form and insert_many's per-round throughput ratio against the best
-//! hand-written form (per chunk size and overall), median and min–max.
+//! hand-written form (per chunk size and overall), median and min–max, and
+//! how near each comes to the server's own insert cost (`server_floor`).
 //!
-//! `invect-insert-ab sqlite|postgres|mysql [ROWS] [ROUNDS] [CHUNK,CHUNK..]`
+//! `invect-insert-ab sqlite|postgres|mysql [ROWS] [ROUNDS] [CHUNK,CHUNK..]`;
+//! `INVECT_AB_FORMS=invect,sqlx_values,..` keeps only forms named so.
 
 use std::time::Instant;
 
 use invect_benches::{Spread, bulk, close, data, median, open, runtime};
 use invect_runtime::core::{NewNodeExecution, NodeExecution};
-use invect_runtime::{Db, Expr, Pool, TableExt};
+use invect_runtime::{Db, Pool, TableExt};
 use invect_schema::DialectKind;
 
 fn main() {
@@ -45,17 +47,16 @@ async fn run(kind: DialectKind, rows: usize, rounds: usize, chunks: &[usize]) {
     }
     // The server's own cost, the bound for any statement shape.
     forms.push("server_floor".into());
-    // INVECT_AB_FORMS=invect (say) runs only the forms named, so a profiler
-    // sees one form's work alone; "invect" stays first for the ratios.
+    // INVECT_AB_FORMS=invect,sqlx_values (say) runs only the forms whose
+    // names start so: for a profiler (one form alone) or a shorter run.
     if let Ok(only) = std::env::var("INVECT_AB_FORMS") {
         let keep: Vec<&str> = only.split(',').collect();
-        forms.retain(|f| f == "invect" || keep.contains(&f.as_str()));
-        if !keep.contains(&"invect") {
-            forms.remove(0);
-        }
+        forms.retain(|f| keep.iter().any(|k| f.starts_with(k)));
     }
     if forms.iter().any(|f| f == "server_floor") {
-        bulk::stage_floor(&db, &batch).await.expect("stage the floor table");
+        bulk::stage_floor(&db, &batch)
+            .await
+            .expect("stage the floor table");
     }
     let mut secs = vec![Vec::new(); forms.len()];
     for round in 0..=rounds {
@@ -104,9 +105,7 @@ async fn run(kind: DialectKind, rows: usize, rounds: usize, chunks: &[usize]) {
 
 /// Seconds to insert `batch` with `form` into an emptied table.
 async fn time_form(db: &Db, form: &str, batch: &[NewNodeExecution]) -> f64 {
-    NodeExecution::delete_where(db, Expr::all())
-        .await
-        .expect("empty the table");
+    bulk::empty(db).await.expect("empty the table");
     let mut copy = batch.to_vec();
     let chunk = |c: &str| c.parse().unwrap_or(1);
     let start = Instant::now();

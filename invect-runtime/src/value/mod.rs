@@ -251,9 +251,9 @@ mod tests {
             let d = *d + chrono::Duration::milliseconds(ms);
             assert_eq!(date_text(&d), d.format(DATE_TEXT).to_string(), "{d:?}");
         }
-        let sub_milli = DateTime::from_timestamp(-1, 678_999_999).unwrap();
+        let sub_milli = DateTime::from_timestamp(-1, 678_999_999).expect("an instant");
         assert_eq!(date_text(&sub_milli), "1969-12-31T23:59:59.678Z");
-        let leap = DateTime::from_timestamp(1_483_228_799, 1_500_000_000).unwrap();
+        let leap = DateTime::from_timestamp(1_483_228_799, 1_500_000_000).expect("a leap second");
         assert_eq!(date_text(&leap), leap.format(DATE_TEXT).to_string());
     }
 }
