@@ -254,3 +254,28 @@ async fn raw(db: &Db, sql: &str) -> Result<u64, sqlx::Error> {
     };
     Ok(done)
 }
+
+/// PostgreSQL: the staged batch as binary `COPY` data, made by the server
+/// itself (`COPY ... TO STDOUT`), for [`copy_prebuilt`].
+pub async fn stage_copy_data(pool: &sqlx::PgPool) -> Result<Vec<u8>, sqlx::Error> {
+    use futures_util::TryStreamExt;
+    use sqlx::postgres::PgPoolCopyExt;
+    let values = COLUMNS
+        .replace("inputs,", "inputs::jsonb,")
+        .replace("outputs,", "outputs::jsonb,");
+    let sql = format!("COPY (SELECT {values} FROM {FLOOR_TABLE}) TO STDOUT (FORMAT binary)");
+    let chunks: Vec<_> = pool.copy_out_raw(&sql).await?.try_collect().await?;
+    Ok(chunks.concat())
+}
+
+/// PostgreSQL: one binary `COPY` of data encoded before the clock started:
+/// the server's and the protocol's share of a `COPY`, no client encoding.
+pub async fn copy_prebuilt(pool: &sqlx::PgPool, data: &[u8]) -> Result<u64, sqlx::Error> {
+    let mut tx = pool.begin().await?;
+    let sql = format!("COPY node_executions ({COLUMNS}) FROM STDIN (FORMAT binary)");
+    let mut copy = tx.copy_in_raw(&sql).await?;
+    copy.send(data).await?;
+    let n = copy.finish().await?;
+    tx.commit().await?;
+    Ok(n)
+}

@@ -45,25 +45,36 @@ async fn run(kind: DialectKind, rows: usize, rounds: usize, chunks: &[usize]) {
     if kind == DialectKind::Postgres {
         forms.extend(chunks.iter().map(|c| format!("sqlx_unnest/{c}")));
     }
-    // The server's own cost, the bound for any statement shape.
+    // The server's own cost: INSERT ... SELECT, and (PostgreSQL) a COPY
+    // of data encoded before the clock starts.
     forms.push("server_floor".into());
+    if kind == DialectKind::Postgres {
+        forms.push("pg_copy_prebuilt".into());
+    }
     // INVECT_AB_FORMS=invect,sqlx_values (say) runs only the forms whose
     // names start so: for a profiler (one form alone) or a shorter run.
     if let Ok(only) = std::env::var("INVECT_AB_FORMS") {
         let keep: Vec<&str> = only.split(',').collect();
         forms.retain(|f| keep.iter().any(|k| f.starts_with(k)));
     }
-    if forms.iter().any(|f| f == "server_floor") {
+    let mut prebuilt = Vec::new();
+    if forms
+        .iter()
+        .any(|f| f == "server_floor" || f == "pg_copy_prebuilt")
+    {
         bulk::stage_floor(&db, &batch)
             .await
             .expect("stage the floor table");
+        if let Pool::Postgres(p) = db.pool() {
+            prebuilt = bulk::stage_copy_data(p).await.expect("COPY TO STDOUT");
+        }
     }
     let mut secs = vec![Vec::new(); forms.len()];
     for round in 0..=rounds {
         // Each round starts at the next form, so none always runs first.
         for k in 0..forms.len() {
             let i = (k + round) % forms.len();
-            let took = time_form(&db, &forms[i], &batch).await;
+            let took = time_form(&db, &forms[i], &batch, &prebuilt).await;
             // Round 0 warms caches and prepared statements; it is not counted.
             if round > 0 {
                 secs[i].push(took);
@@ -104,13 +115,17 @@ async fn run(kind: DialectKind, rows: usize, rounds: usize, chunks: &[usize]) {
 }
 
 /// Seconds to insert `batch` with `form` into an emptied table.
-async fn time_form(db: &Db, form: &str, batch: &[NewNodeExecution]) -> f64 {
+async fn time_form(db: &Db, form: &str, batch: &[NewNodeExecution], prebuilt: &[u8]) -> f64 {
     bulk::empty(db).await.expect("empty the table");
     let mut copy = batch.to_vec();
     let chunk = |c: &str| c.parse().unwrap_or(1);
     let start = Instant::now();
     let n = match form.split_once('/') {
         None if form == "server_floor" => bulk::insert_from_copy(db).await.expect("floor"),
+        None if form == "pg_copy_prebuilt" => match db.pool() {
+            Pool::Postgres(p) => bulk::copy_prebuilt(p, prebuilt).await.expect("COPY"),
+            _ => unreachable!("COPY is PostgreSQL only"),
+        },
         None => NodeExecution::insert_many(db, std::mem::take(&mut copy))
             .await
             .expect("insert_many"),
@@ -135,26 +150,27 @@ async fn time_form(db: &Db, form: &str, batch: &[NewNodeExecution]) -> f64 {
 }
 
 /// Prints how close insert_many and the best hand-written form come to the
-/// server's own insert cost (`server_floor`), per round: 1.00 would be no
-/// client or protocol cost at all, so `1 / best` is the most any statement
-/// shape could gain over the best hand-written one.
+/// server's own insert cost (`server_floor`, `pg_copy_prebuilt`), per round:
+/// 1.00 would be no client cost at all, so `1 / best` is about the most a
+/// statement shape could gain over the best hand-written one.
 fn floor(kind: DialectKind, forms: &[String], secs: &[Vec<f64>], hand: impl Fn(&str) -> bool) {
-    let Some(at) = forms.iter().position(|f| f == "server_floor") else {
-        return;
-    };
     let best = (0..forms.len())
         .filter(|&i| hand(&forms[i]))
         .min_by(|&a, &b| median(&mut secs[a].clone()).total_cmp(&median(&mut secs[b].clone())));
-    for (label, i) in [("insert_many", Some(0)), ("best hand-written", best)] {
-        let Some(i) = i else { continue };
-        let mut ratios: Vec<f64> = (0..secs[at].len())
-            .map(|r| secs[at][r] / secs[i][r])
-            .collect();
-        println!(
-            "{kind:?} throughput of {label:<17} / server floor {} ({})",
-            Spread::of(&mut ratios),
-            forms[i]
-        );
+    let floors = ["server_floor", "pg_copy_prebuilt"];
+    for at in (0..forms.len()).filter(|&i| floors.contains(&forms[i].as_str())) {
+        for (label, i) in [("insert_many", Some(0)), ("best hand-written", best)] {
+            let Some(i) = i else { continue };
+            let mut ratios: Vec<f64> = (0..secs[at].len())
+                .map(|r| secs[at][r] / secs[i][r])
+                .collect();
+            println!(
+                "{kind:?} throughput of {label:<17} / {:<16} {} ({})",
+                forms[at],
+                Spread::of(&mut ratios),
+                forms[i]
+            );
+        }
     }
 }
 
