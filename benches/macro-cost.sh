@@ -3,16 +3,16 @@
 # 100 tables of 12 columns with #[invect_table], against the same structs with
 # serde's derives only (`Serialize`, `Deserialize`: the peer issue 16 sets the
 # goal against, ≤ 1.3×) and as plain structs (the floor: what neither macro
-# adds). Dependencies are built once
-# first and shared through CARGO_TARGET_DIR=/work/main/target, so each timed
-# build compiles the generated crate alone (in full: incremental off). 5
-# timed builds each, median.
+# adds). Dependencies are built once first and shared through
+# CARGO_TARGET_DIR=/work/main/target, so each timed build compiles the
+# generated crate alone (in full: incremental off). 7 interleaved runs; the
+# ratio is taken within each run, then its median and min-max.
 #
 #   bash benches/macro-cost.sh [tables] [runs]
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 TABLES=${1:-100}
-RUNS=${2:-5}
+RUNS=${2:-7}
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
 # Without incremental compilation, so a touched lib.rs compiles in full (as
 # on a first build or in CI); INVECT_MACRO_INCREMENTAL=1 times the rebuild
@@ -87,24 +87,39 @@ TOML
 
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 
-# time_build <name>: median wall time (ms) of `cargo build` after touching lib.rs.
-time_build() {
-    local dir=$WORK/$1 i start
-    (cd "$dir" && cargo build -q) # dependencies, untimed
-    for ((i = 0; i < RUNS; i++)); do
-        touch "$dir/src/lib.rs"
-        start=$(date +%s%N)
-        (cd "$dir" && cargo build -q)
-        echo $((($(date +%s%N) - start) / 1000000))
-    done | median
+# build_ms <name>: wall time (ms) of one `cargo build` after touching lib.rs.
+build_ms() {
+    local dir=$WORK/$1 start
+    touch "$dir/src/lib.rs"
+    start=$(date +%s%N)
+    (cd "$dir" && cargo build -q)
+    echo $((($(date +%s%N) - start) / 1000000))
 }
+
+# min-max of the numbers on stdin.
+range() { sort -n | awk 'NR == 1 {lo = $1} {hi = $1} END {print lo "-" hi}'; }
 
 gen_crate invect_macro_tables macro
 gen_crate invect_serde_tables serde
 gen_crate invect_plain_tables plain
-macro_ms=$(time_build invect_macro_tables)
-serde_ms=$(time_build invect_serde_tables)
-plain_ms=$(time_build invect_plain_tables)
-ratio=$(awk -v a="$macro_ms" -v b="$serde_ms" 'BEGIN {printf "%.2f", a / b}')
-echo "macro_cost tables=$TABLES columns=12 invect_table=${macro_ms} ms serde_only=${serde_ms} ms plain=${plain_ms} ms (median of $RUNS)"
-echo "macro_cost ratio invect_table / serde_only = ${ratio}x (goal <= 1.30x)"
+NAMES=(invect_macro_tables invect_serde_tables invect_plain_tables)
+for name in "${NAMES[@]}"; do (cd "$WORK/$name" && cargo build -q); done # dependencies, untimed
+# Interleaved: each run builds all three, starting one later each run, so a
+# load change on a shared machine hits every crate alike; the ratio is taken
+# within each run (as the A/B binaries do), then its median and range.
+: >"$WORK/times"
+for ((i = 0; i < RUNS; i++)); do
+    declare -A ms=()
+    for ((k = 0; k < 3; k++)); do
+        name=${NAMES[$(((k + i) % 3))]}
+        ms[$name]=$(build_ms "$name")
+    done
+    echo "${ms[invect_macro_tables]} ${ms[invect_serde_tables]} ${ms[invect_plain_tables]}" >>"$WORK/times"
+done
+macro_ms=$(awk '{print $1}' "$WORK/times" | median)
+serde_ms=$(awk '{print $2}' "$WORK/times" | median)
+plain_ms=$(awk '{print $3}' "$WORK/times" | median)
+ratio=$(awk '{printf "%.4f\n", $1 / $2}' "$WORK/times" | median)
+ratios=$(awk '{printf "%.2f\n", $1 / $2}' "$WORK/times" | range)
+echo "macro_cost tables=$TABLES columns=12 invect_table=${macro_ms} ms serde_only=${serde_ms} ms plain=${plain_ms} ms (median of $RUNS interleaved runs)"
+printf 'macro_cost ratio invect_table / serde_only = %.2fx (per-run min-max %s) (goal <= 1.30x)\n' "$ratio" "$ratios"
