@@ -172,18 +172,19 @@ impl Args {
 
     /// Binds the next parameter.
     pub fn push<V: Value + ?Sized>(&mut self, v: &V) -> BindResult {
-        if let Some(bytes) = &mut self.bytes {
-            *bytes += v.wire_len();
-        }
         if let Some(rows) = &mut self.rows {
             rows.push(v.is_null());
         }
-        match &mut self.values {
-            Values::Sqlite(a) => v.bind_sqlite(a),
-            Values::Postgres(a) => v.bind_pg(a),
-            Values::Mysql(a) => v.bind_mysql(a),
-            Values::PgCopy(rows) => v.copy_pg(&mut rows.data),
+        let measured = match &mut self.values {
+            Values::Sqlite(a) => v.bind_sqlite(a).map(|()| None),
+            Values::Postgres(a) => v.bind_pg(a).map(|()| None),
+            Values::Mysql(a) => v.bind_mysql_sized(a, &|| v.wire_len()).map(Some),
+            Values::PgCopy(rows) => v.copy_pg(&mut rows.data).map(|()| None),
+        }?;
+        if let Some(bytes) = &mut self.bytes {
+            *bytes += measured.unwrap_or_else(|| v.wire_len());
         }
+        Ok(())
     }
 
     /// About how many bytes the bound values take on the wire, where the

@@ -205,8 +205,9 @@ pub(crate) fn decode_error(i: usize, source: BoxDynError) -> sqlx::Error {
 
 /// Implements a dialect trait for `Option<T>`: NULL when `None`.
 macro_rules! impl_option {
-    ($trait:ident, $bind:ident, $null:ident, $decode:ident, $args:ty, $row:ty) => {
+    ($trait:ident, $bind:ident, $null:ident, $decode:ident, $args:ty, $row:ty $(, $extra:item)*) => {
         impl<T: $trait> $trait for Option<T> {
+            $($extra)*
             fn $bind(&self, a: &mut $args) -> $crate::value::BindResult {
                 match self {
                     Some(v) => v.$bind(a),

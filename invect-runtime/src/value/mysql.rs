@@ -7,11 +7,22 @@ use sqlx::types::Json;
 use sqlx::{Arguments, Row};
 use uuid::Uuid;
 
-use super::{BindResult, InvectEnum, decode_error, impl_option, to_millis};
+use super::{BindResult, BoxDynError, InvectEnum, decode_error, impl_option, to_millis};
 
 /// Binding and decoding on MySQL.
 pub trait MySqlValue {
     fn bind_mysql(&self, a: &mut MySqlArguments) -> BindResult;
+    /// Binds `self` and returns about how many bytes it takes on the wire
+    /// (MySQL's statement size limit): `len()`, unless binding measures it
+    /// anyway (JSON is printed to be bound, so it is not printed twice).
+    fn bind_mysql_sized(
+        &self,
+        a: &mut MySqlArguments,
+        len: &dyn Fn() -> usize,
+    ) -> Result<usize, BoxDynError> {
+        self.bind_mysql(a)?;
+        Ok(len())
+    }
     fn bind_null_mysql(a: &mut MySqlArguments) -> BindResult
     where
         Self: Sized;
@@ -77,6 +88,13 @@ impl MySqlValue for serde_json::Value {
     fn bind_mysql(&self, a: &mut MySqlArguments) -> BindResult {
         a.add(self.to_string())
     }
+    fn bind_mysql_sized(
+        &self,
+        a: &mut MySqlArguments,
+        _len: &dyn Fn() -> usize,
+    ) -> Result<usize, BoxDynError> {
+        bind_text_sized(a, self.to_string())
+    }
     fn bind_null_mysql(a: &mut MySqlArguments) -> BindResult {
         a.add(None::<String>)
     }
@@ -89,6 +107,13 @@ impl<T: serde::Serialize + serde::de::DeserializeOwned> MySqlValue for Json<T> {
     fn bind_mysql(&self, a: &mut MySqlArguments) -> BindResult {
         a.add(serde_json::to_string(&self.0)?)
     }
+    fn bind_mysql_sized(
+        &self,
+        a: &mut MySqlArguments,
+        _len: &dyn Fn() -> usize,
+    ) -> Result<usize, BoxDynError> {
+        bind_text_sized(a, serde_json::to_string(&self.0)?)
+    }
     fn bind_null_mysql(a: &mut MySqlArguments) -> BindResult {
         a.add(None::<String>)
     }
@@ -97,13 +122,30 @@ impl<T: serde::Serialize + serde::de::DeserializeOwned> MySqlValue for Json<T> {
     }
 }
 
+/// Binds `text`, returning its length.
+fn bind_text_sized(a: &mut MySqlArguments, text: String) -> Result<usize, BoxDynError> {
+    let len = text.len();
+    a.add(text)?;
+    Ok(len)
+}
+
 impl_option!(
     MySqlValue,
     bind_mysql,
     bind_null_mysql,
     decode_mysql,
     MySqlArguments,
-    MySqlRow
+    MySqlRow,
+    fn bind_mysql_sized(
+        &self,
+        a: &mut MySqlArguments,
+        len: &dyn Fn() -> usize,
+    ) -> Result<usize, BoxDynError> {
+        match self {
+            Some(v) => v.bind_mysql_sized(a, len),
+            None => T::bind_null_mysql(a).map(|()| 0),
+        }
+    }
 );
 
 /// Decodes an ENUM column's value.
