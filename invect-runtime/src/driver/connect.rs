@@ -84,11 +84,15 @@ where
     Arc::new(f)
 }
 
-/// Opens a server's pool, each connection begun with `start`, while a direct
-/// connection tries the server and `start`: the pool retries refused
-/// connections and failed session statements until its timeout and then
-/// reports only the timeout, so the direct attempt is what words a failure.
-/// Side by side, the two cost one connection's latency instead of two.
+/// How long a pool may take to open before a direct connection tries the
+/// server beside it: a server that answers sooner costs one connection only.
+const PROBE_AFTER: std::time::Duration = std::time::Duration::from_millis(100);
+
+/// Opens a server's pool, each connection begun with `start`. The pool
+/// retries refused connections and failed session statements until its
+/// timeout and then reports only the timeout, so when it has not opened
+/// within [`PROBE_AFTER`] (or failed), a direct connection tries the server
+/// and `start`, and its failure is what words the error.
 pub(super) async fn open_checked<DB: sqlx::Database>(
     ctx: &Ctx,
     server: &Server,
@@ -96,28 +100,53 @@ pub(super) async fn open_checked<DB: sqlx::Database>(
     opts: <DB::Connection as Connection>::Options,
     start: Start<DB::Connection>,
 ) -> Result<sqlx::Pool<DB>> {
-    let check = async {
-        let mut conn = probe(ctx, server, opts.connect()).await?;
-        let setup = start(&mut conn).await;
-        let _ = conn.close().await;
-        setup.map_err(|e| server_error(ctx, server, e))
-    };
+    let check = |opts, start| try_direct::<DB>(ctx, server, opts, start);
     let each = Arc::clone(&start);
     let open = pool_options::<DB>(config)
         .after_connect(move |conn, _| each(conn))
         .connect_with(opts.clone());
-    let (mut check, mut open) = (pin!(check), pin!(open));
-    tokio::select! {
-        checked = &mut check => {
-            checked?;
-            open.await.map_err(|e| server_error(ctx, server, e))
+    let mut open = pin!(open);
+    let opened = match tokio::time::timeout(PROBE_AFTER, &mut open).await {
+        Ok(opened) => opened,
+        Err(_) => {
+            let mut check = pin!(check(opts.clone(), Arc::clone(&start)));
+            return tokio::select! {
+                checked = &mut check => {
+                    checked?;
+                    open.await.map_err(|e| server_error(ctx, server, e))
+                }
+                opened = &mut open => match opened {
+                    Ok(pool) => Ok(pool),
+                    Err(e) => {
+                        check.await?;
+                        Err(server_error(ctx, server, e))
+                    }
+                },
+            };
         }
-        opened = &mut open => {
-            // A pool failure is worded by the direct attempt's, if it fails too.
-            check.await?;
-            opened.map_err(|e| server_error(ctx, server, e))
+    };
+    match opened {
+        Ok(pool) => Ok(pool),
+        // A pool failure is worded by the direct attempt's, if it fails too.
+        Err(e) => {
+            check(opts, start).await?;
+            Err(server_error(ctx, server, e))
         }
     }
+}
+
+/// One direct connection with `opts` and its `start`, closed at once: the
+/// failure in words, where the pool would only time out.
+async fn try_direct<DB: sqlx::Database>(
+    ctx: &Ctx,
+    server: &Server,
+    opts: <DB::Connection as Connection>::Options,
+    start: Start<DB::Connection>,
+) -> Result<()> {
+    let mut conn = probe(ctx, server, opts.connect()).await?;
+    let setup = start(&mut conn).await;
+    let _ = conn.close().await;
+    setup.map_err(|e| server_error(ctx, server, e))
 }
 
 /// A direct connection attempt with `opts`, closed at once.
