@@ -43,7 +43,7 @@ pub(crate) fn date_text(dt: &DateTime<Utc>) -> String {
     let (n, millis) = (dt.naive_utc(), dt.timestamp_subsec_millis());
     let year = u32::try_from(n.year()).unwrap_or(u32::MAX);
     if year > 9999 || millis > 999 {
-        return dt.format(DATE_TEXT).to_string();
+        return dt.format(date_text_pattern()).to_string();
     }
     let mut text = *b"0000-00-00T00:00:00.000Z";
     let fields = [
@@ -59,11 +59,16 @@ pub(crate) fn date_text(dt: &DateTime<Utc>) -> String {
         write_digits(&mut text[at], value);
     }
     // Always ASCII digits and separators, so never the fallback.
-    String::from_utf8(text.to_vec()).unwrap_or_else(|_| dt.format(DATE_TEXT).to_string())
+    String::from_utf8(text.to_vec()).unwrap_or_else(|_| dt.format(date_text_pattern()).to_string())
 }
 
-/// The pattern [`date_text`] writes.
-const DATE_TEXT: &str = "%Y-%m-%dT%H:%M:%S%.3fZ";
+/// The pattern [`date_text`] writes: SQLite's stored form, as its dialect
+/// names it (the unit test below holds the two to the same text).
+fn date_text_pattern() -> &'static str {
+    invect_schema::DialectKind::Sqlite
+        .dialect()
+        .date_text_format()
+}
 
 /// The last `slot.len()` decimal digits of `n` into `slot`, zero-padded.
 fn write_digits(slot: &mut [u8], mut n: u32) {
@@ -234,7 +239,7 @@ pub(crate) use impl_option;
 mod tests {
     use chrono::{DateTime, TimeZone, Utc};
 
-    use super::{DATE_TEXT, date_text};
+    use super::{date_text, date_text_pattern};
 
     /// The digit-by-digit form is chrono's, on the edges of every field.
     #[test]
@@ -250,11 +255,15 @@ mod tests {
         let millis = [0, 7, 42, 678, 999];
         for (d, ms) in dates.iter().flat_map(|d| millis.map(|ms| (d, ms))) {
             let d = *d + chrono::Duration::milliseconds(ms);
-            assert_eq!(date_text(&d), d.format(DATE_TEXT).to_string(), "{d:?}");
+            let chrono = d.format(date_text_pattern()).to_string();
+            assert_eq!(date_text(&d), chrono, "{d:?}");
         }
         let sub_milli = DateTime::from_timestamp(-1, 678_999_999).expect("an instant");
         assert_eq!(date_text(&sub_milli), "1969-12-31T23:59:59.678Z");
         let leap = DateTime::from_timestamp(1_483_228_799, 1_500_000_000).expect("a leap second");
-        assert_eq!(date_text(&leap), leap.format(DATE_TEXT).to_string());
+        assert_eq!(
+            date_text(&leap),
+            leap.format(date_text_pattern()).to_string()
+        );
     }
 }
