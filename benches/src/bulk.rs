@@ -199,12 +199,7 @@ const FLOOR_TABLE: &str = "node_executions_floor";
 pub async fn stage_floor(db: &Db, rows: &[NewNodeExecution]) -> Result<(), sqlx::Error> {
     insert_values(db, rows, 500).await?;
     raw(db, &format!("DROP TABLE IF EXISTS {FLOOR_TABLE}")).await?;
-    let json_as_text = match db.kind() {
-        DialectKind::Postgres => COLUMNS
-            .replace("inputs,", "inputs::text AS inputs,")
-            .replace("outputs,", "outputs::text AS outputs,"),
-        _ => COLUMNS.to_string(),
-    };
+    let json_as_text = json_cast(db.kind(), "text");
     let copy = format!("CREATE TABLE {FLOOR_TABLE} AS SELECT {json_as_text} FROM node_executions");
     raw(db, &copy).await?;
     empty(db).await
@@ -234,14 +229,20 @@ pub async fn empty(db: &Db) -> Result<(), sqlx::Error> {
 /// No client-side form can be faster, so this bounds what a better
 /// statement shape (COPY, UNNEST) can gain over multi-row VALUES.
 pub async fn insert_from_copy(db: &Db) -> Result<u64, sqlx::Error> {
-    let values = match db.kind() {
-        DialectKind::Postgres => COLUMNS
-            .replace("inputs,", "inputs::jsonb,")
-            .replace("outputs,", "outputs::jsonb,"),
-        _ => COLUMNS.to_string(),
-    };
+    let values = json_cast(db.kind(), "jsonb");
     let sql = format!("INSERT INTO node_executions ({COLUMNS}) SELECT {values} FROM {FLOOR_TABLE}");
     raw(db, &sql).await
+}
+
+/// [`COLUMNS`] as a select list with the JSON columns cast to `ty` on
+/// PostgreSQL (the floor table keeps them as text there), as is elsewhere.
+fn json_cast(kind: DialectKind, ty: &str) -> String {
+    match kind {
+        DialectKind::Postgres => COLUMNS
+            .replace("inputs,", &format!("inputs::{ty} AS inputs,"))
+            .replace("outputs,", &format!("outputs::{ty} AS outputs,")),
+        _ => COLUMNS.to_string(),
+    }
 }
 
 /// Runs one statement of fixed text; returns the rows it affected.
@@ -260,9 +261,7 @@ async fn raw(db: &Db, sql: &str) -> Result<u64, sqlx::Error> {
 pub async fn stage_copy_data(pool: &sqlx::PgPool) -> Result<Vec<u8>, sqlx::Error> {
     use futures_util::TryStreamExt;
     use sqlx::postgres::PgPoolCopyExt;
-    let values = COLUMNS
-        .replace("inputs,", "inputs::jsonb,")
-        .replace("outputs,", "outputs::jsonb,");
+    let values = json_cast(DialectKind::Postgres, "jsonb");
     let sql = format!("COPY (SELECT {values} FROM {FLOOR_TABLE}) TO STDOUT (FORMAT binary)");
     let chunks: Vec<_> = pool.copy_out_raw(&sql).await?.try_collect().await?;
     Ok(chunks.concat())
