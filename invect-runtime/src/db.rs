@@ -8,7 +8,9 @@ use sqlx::postgres::PgPool;
 use sqlx::sqlite::SqlitePool;
 
 use crate::config::DatabaseConfig;
-use crate::driver::{Conn, Endpoint, Pool, TxConn, TxConnection, Within, connect_pool, driver};
+use crate::driver::{
+    Conn, CopyIn, Endpoint, Pool, TxConn, TxConnection, Within, connect_pool, driver,
+};
 use crate::error::Result;
 use crate::table::Table;
 use crate::tables::Tables;
@@ -159,6 +161,11 @@ impl Tx {
     /// The name of table `T` in this database (with the table prefix).
     pub fn table_name<T: Table>(&self) -> String {
         self.tables.resolve::<T>(self.kind()).def.name.to_string()
+    }
+
+    /// Starts a binary `COPY ... FROM STDIN` (PostgreSQL) in this transaction.
+    pub(crate) async fn copy_in(&mut self, sql: &str) -> Result<CopyIn<'_>> {
+        self.conn.copy_in(&self.endpoint, sql).await
     }
 
     /// Makes every change of the transaction permanent.

@@ -26,10 +26,10 @@ pub trait Executor: Send {
     /// Runs a statement and returns the number of rows it affected.
     fn execute(&mut self, sql: Sql, args: Args) -> impl Future<Output = Result<u64>> + Send;
 
-    /// Runs a binary `COPY ... FROM STDIN` of rows written with
-    /// `Args::copy_rows`; returns the number of rows copied.
+    /// The transaction, when inside one (for statements driven step by
+    /// step, such as a `COPY`).
     #[doc(hidden)]
-    fn copy_in(&mut self, sql: Sql, args: Args) -> impl Future<Output = Result<u64>> + Send;
+    fn as_tx(&mut self) -> Option<&mut Tx>;
 
     /// Runs a query and decodes every row with `decode`.
     fn fetch_all<T, F>(
@@ -91,9 +91,10 @@ macro_rules! refuse_oversized {
 
 /// Implements [`Executor`] for `&Db` or `&mut Tx`, `$conn` reaching the
 /// pooled or transaction connection the driver runs statements on (`&Db`
-/// takes one from the pool per statement, failures in words).
+/// takes one from the pool per statement, failures in words); `$db` and
+/// `$tx` give the handle itself as a `Db` or a `Tx` where it is one.
 macro_rules! impl_executor {
-    ($ty:ty, $base:ident, |$s:ident| $conn:expr, $db:expr) => {
+    ($ty:ty, $base:ident, |$s:ident| $conn:expr, $db:expr, $tx:expr) => {
         impl Executor for $ty {
             fn kind(&self) -> DialectKind {
                 $base::kind(self)
@@ -115,9 +116,10 @@ macro_rules! impl_executor {
                 $conn.run(&$s.endpoint, sql, args).await
             }
 
-            async fn copy_in(&mut self, sql: Sql, args: Args) -> Result<u64> {
+            #[allow(unused_variables)]
+            fn as_tx(&mut self) -> Option<&mut Tx> {
                 let $s = self;
-                $conn.copy_in(&$s.endpoint, sql, args).await
+                $tx
             }
 
             async fn fetch_all<T, F>(&mut self, sql: Sql, args: Args, decode: F) -> Result<Vec<T>>
@@ -148,5 +150,5 @@ macro_rules! impl_executor {
     };
 }
 
-impl_executor!(&Db, Db, |s| s.acquire().await?, Some(*s));
-impl_executor!(&mut Tx, Tx, |s| s.conn, None);
+impl_executor!(&Db, Db, |s| s.acquire().await?, Some(*s), None);
+impl_executor!(&mut Tx, Tx, |s| s.conn, None, Some(&mut **s));

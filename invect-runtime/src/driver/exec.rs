@@ -8,7 +8,7 @@ use std::sync::Arc;
 use futures_core::stream::BoxStream;
 use invect_schema::{ColumnDef, DialectKind};
 use sqlx::mysql::{MySqlArguments, MySqlRow};
-use sqlx::postgres::{PgArguments, PgRow};
+use sqlx::postgres::{PgArguments, PgCopyIn, PgRow};
 use sqlx::sqlite::{SqliteArguments, SqliteRow};
 use sqlx::{AssertSqlSafe, SqlSafeStr, SqlStr};
 
@@ -106,6 +106,9 @@ struct CopyRows {
 /// The binary `COPY` signature, then flags and header extension (none).
 const COPY_HEADER: &[u8] = b"PGCOPY\n\xff\r\n\0\0\0\0\0\0\0\0\0";
 
+/// The binary `COPY` trailer: a row of -1 fields.
+const COPY_TRAILER: &[u8] = &(-1_i16).to_be_bytes();
+
 impl Args {
     /// Empty arguments for `kind`.
     pub fn new(kind: DialectKind) -> Args {
@@ -133,16 +136,24 @@ impl Args {
         }
     }
 
-    /// Empty rows of `columns` fields each for a PostgreSQL binary `COPY`
-    /// (see [`Driver::copy_rows`](super::Driver::copy_rows)); start each
-    /// row with [`Args::start_row`], then push its fields in column order.
-    pub(crate) fn copy_rows(columns: usize, rows: usize) -> Args {
-        let mut data = Vec::with_capacity(COPY_HEADER.len() + rows * columns * 16);
-        data.extend_from_slice(COPY_HEADER);
+    /// Rows of `columns` fields each for a PostgreSQL binary `COPY`, written
+    /// into `data` (emptied first, its capacity kept); start each row with
+    /// [`Args::start_row`], then push its fields in column order, and take
+    /// the bytes back with [`Args::into_copy_data`] for [`CopyIn::send`].
+    pub(crate) fn copy_rows(columns: usize, mut data: Vec<u8>) -> Args {
+        data.clear();
         Args {
             values: Values::PgCopy(CopyRows { data, columns }),
             bytes: None,
             rows: Some(RowNulls::new(columns)),
+        }
+    }
+
+    /// The `COPY` rows written so far (empty for statement arguments).
+    pub(crate) fn into_copy_data(self) -> Vec<u8> {
+        match self.values {
+            Values::PgCopy(rows) => rows.data,
+            _ => Vec::new(),
         }
     }
 
@@ -283,38 +294,6 @@ macro_rules! impl_statements {
                 })
             }
 
-            /// Runs a `COPY ... FROM STDIN (FORMAT binary)` with the rows of
-            /// `args` ([`Args::copy_rows`]); returns the number of rows copied.
-            pub(crate) async fn copy_in(
-                self: $recv,
-                ep: &Endpoint,
-                sql: Sql,
-                args: Args,
-            ) -> Result<u64> {
-                let kind = self.kind();
-                match (self, args.values) {
-                    ($enum::Postgres($x), Values::PgCopy(mut rows)) => {
-                        let c: &mut sqlx::PgConnection = $exec;
-                        rows.data.extend_from_slice(&(-1_i16).to_be_bytes());
-                        let copied = async {
-                            let mut copy = c.copy_in_raw(sql.as_str()).await?;
-                            let sent = copy.send(rows.data).await.map(|_| ());
-                            match sent {
-                                Ok(()) => copy.finish().await,
-                                Err(e) => {
-                                    let _ = copy.abort("sending the rows failed").await;
-                                    Err(e)
-                                }
-                            }
-                        };
-                        copied
-                            .await
-                            .map_err(|e| ep.statement_error(kind, e, $within))
-                    }
-                    _ => Err(mismatch()),
-                }
-            }
-
             /// Runs a query and decodes every row with `decode`.
             pub(crate) async fn fetch_all<T, F>(
                 self: $recv,
@@ -389,5 +368,65 @@ impl Pool {
                 .fetch(p),
             _ => return Err(mismatch()),
         })
+    }
+}
+
+/// A binary `COPY ... FROM STDIN` under way on a transaction's connection:
+/// the caller sends rows a part at a time (writing the next part while the
+/// server takes the one before), then finishes or aborts it.
+pub(crate) struct CopyIn<'c> {
+    copy: PgCopyIn<&'c mut sqlx::PgConnection>,
+    ep: &'c Endpoint,
+}
+
+impl TxConn {
+    /// Starts `sql`, a `COPY ... FROM STDIN (FORMAT binary)`, and sends the
+    /// binary header.
+    pub(crate) async fn copy_in<'c>(
+        &'c mut self,
+        ep: &'c Endpoint,
+        sql: &str,
+    ) -> Result<CopyIn<'c>> {
+        let TxConn::Postgres(t) = self else {
+            return Err(mismatch());
+        };
+        let c: &mut sqlx::PgConnection = t;
+        let copy = c
+            .copy_in_raw(sql)
+            .await
+            .map_err(|e| ep.statement_error(DialectKind::Postgres, e, Within::Transaction))?;
+        let mut copy = CopyIn { copy, ep };
+        copy.send(COPY_HEADER).await?;
+        Ok(copy)
+    }
+}
+
+impl CopyIn<'_> {
+    /// Sends `data`, whole rows written by [`Args::copy_rows`]; after a
+    /// failure, [`CopyIn::abort`] it.
+    pub(crate) async fn send(&mut self, data: &[u8]) -> Result<()> {
+        match self.copy.send(data).await {
+            Ok(_) => Ok(()),
+            Err(e) => Err(self.failed(e)),
+        }
+    }
+
+    /// Ends the `COPY`; returns the number of rows copied.
+    pub(crate) async fn finish(mut self) -> Result<u64> {
+        self.send(COPY_TRAILER).await?;
+        let ep = self.ep;
+        (self.copy.finish().await)
+            .map_err(|e| ep.statement_error(DialectKind::Postgres, e, Within::Transaction))
+    }
+
+    /// Ends the `COPY` without keeping anything of it (the server answers
+    /// with an error, which is the expected answer, not a new failure).
+    pub(crate) async fn abort(self, why: &str) {
+        let _ = self.copy.abort(why).await;
+    }
+
+    fn failed(&self, e: sqlx::Error) -> Error {
+        self.ep
+            .statement_error(DialectKind::Postgres, e, Within::Transaction)
     }
 }

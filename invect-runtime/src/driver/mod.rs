@@ -41,6 +41,7 @@ pub(crate) use conn::Conn;
 pub use connect::CONNECT_TIMEOUT;
 pub(crate) use connect::connect_pool;
 pub(crate) use endpoint::{Endpoint, Within};
+pub(crate) use exec::CopyIn;
 pub use exec::{Args, RowRef, Sql};
 pub(crate) use lock::SessionLock;
 pub use pool::Pool;
@@ -100,7 +101,8 @@ pub(crate) trait Driver: Sync {
     fn chunk_params(&self) -> usize;
 
     /// How `insert_many` loads batches by binary `COPY`: at least `.0` rows
-    /// go by `COPY` (fewer by multi-row `INSERT`), `.1` rows per `COPY`.
+    /// go by one `COPY` (fewer by multi-row `INSERT`), written and sent `.1`
+    /// rows at a time.
     /// `None` (the default): never; the dialect has no `COPY`.
     fn copy_rows(&self) -> Option<(usize, usize)> {
         None

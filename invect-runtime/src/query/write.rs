@@ -5,6 +5,7 @@ use std::marker::PhantomData;
 use invect_schema::TableDef;
 use invect_schema::statements::{Defaults, copy_from_stdin, row_values, takes_default_on_null};
 
+use super::copy::copy_chunks;
 use super::expr::{Assignment, assignment_methods};
 use super::{SqlWriter, bind_error, in_transaction, resolve};
 use crate::driver::{Args, RowRef, Sql, chunk_rows, driver};
@@ -97,7 +98,7 @@ async fn insert_chunks<T: Table>(
     let table = &resolve::<T>(&*e).def;
     let per_statement = chunk_rows(kind, table.columns.len());
     // Where the dialect has a binary COPY, batches of at least `from` rows
-    // go by COPY, `per_copy` rows at a time.
+    // go by COPY, written `per_copy` rows at a time.
     let copy = driver(kind)
         .copy_rows()
         .and_then(|(from, per_copy)| Some((from, per_copy, copy_from_stdin(d, table)?)));
@@ -105,22 +106,17 @@ async fn insert_chunks<T: Table>(
     let mut chunk: Vec<T::New> = Vec::with_capacity(per_chunk);
     let mut total = 0;
     loop {
-        chunk.clear();
-        chunk.extend(rows.by_ref().take(per_chunk));
+        next_chunk::<T>(&mut chunk, &mut rows, per_chunk, d);
         if chunk.is_empty() {
             return Ok(total);
         }
-        for new in chunk.iter_mut() {
-            T::prepare_new(new, d);
-        }
         if let Some((_, _, sql)) = copy.as_ref().filter(|c| chunk.len() >= c.0)
-            && let Some(args) = copy_args::<T>(d, table, &chunk)?
+            && let Some(tx) = e.as_tx()
         {
-            total += e
-                .copy_in(sql.clone().into(), args)
+            // Leaves in `chunk` the rows that must go by INSERT, if any.
+            total += copy_chunks::<T>(tx, sql, table, &mut chunk, &mut rows, per_chunk)
                 .await
                 .map_err(|err| err.in_table(table))?;
-            continue;
         }
         for part in chunk.chunks(per_statement) {
             total += insert_values_chunk::<T>(e, part, per_statement).await?;
@@ -128,20 +124,18 @@ async fn insert_chunks<T: Table>(
     }
 }
 
-/// The rows of `chunk` as binary `COPY` data, or `None` when some row leaves
-/// a defaulted column NULL: `COPY` would store the NULL where the `INSERT`'s
-/// `COALESCE` gives the default, so such chunks go by `INSERT`.
-fn copy_args<T: Table>(
+/// Refills `chunk` with the next `per_chunk` rows, ready to bind.
+pub(super) fn next_chunk<T: Table>(
+    chunk: &mut Vec<T::New>,
+    rows: &mut impl Iterator<Item = T::New>,
+    per_chunk: usize,
     d: &dyn invect_schema::Dialect,
-    table: &TableDef,
-    chunk: &[T::New],
-) -> Result<Option<Args>> {
-    let mut args = Args::copy_rows(table.columns.len(), chunk.len());
-    for new in chunk {
-        args.start_row();
-        T::bind_new(new, &mut args).map_err(bind_error::<T>)?;
+) {
+    chunk.clear();
+    chunk.extend(rows.by_ref().take(per_chunk));
+    for new in chunk.iter_mut() {
+        T::prepare_new(new, d);
     }
-    Ok((defaults_needed(d, table, &args) == Defaults::Given).then_some(args))
 }
 
 /// One multi-row `INSERT` of `rows` (at most `per_statement` of them).
@@ -175,7 +169,11 @@ async fn insert_values_chunk<T: Table>(
 }
 
 /// `Given` when no row bound in `args` leaves a defaulted column NULL.
-fn defaults_needed(d: &dyn invect_schema::Dialect, table: &TableDef, args: &Args) -> Defaults {
+pub(super) fn defaults_needed(
+    d: &dyn invect_schema::Dialect,
+    table: &TableDef,
+    args: &Args,
+) -> Defaults {
     let left_out = (table.columns.iter().enumerate())
         .any(|(i, c)| takes_default_on_null(d, c) && args.null_in(i));
     if left_out {

@@ -1,9 +1,9 @@
 //! `insert_many` of rows that give every defaulted column: on PostgreSQL
-//! these go by binary `COPY` (5,000 rows per `COPY`), elsewhere by
+//! these go by one binary `COPY` (sent 1,000 rows at a time), elsewhere by
 //! multi-row `INSERT`; the same contract on every dialect. NULLs, every
 //! enum value, JSON, dates to the millisecond and UUIDs read back equal;
 //! a chunk where some row leaves a default still gets the default; a value
-//! failing a check or a constraint in a later `COPY` leaves nothing.
+//! failing a check or a constraint in a later part of the `COPY` leaves nothing.
 
 use std::collections::HashMap;
 
@@ -89,17 +89,18 @@ fn node_executions_flow_run(run: Uuid) -> Expr<NodeExecution> {
     invect_runtime::core::node_executions::flow_run_id.eq(run)
 }
 
-/// 10,000 rows (two `COPY`s on PostgreSQL) with every column given.
+/// 10,000 rows (ten parts of one `COPY` on PostgreSQL) with every column given.
 async fn every_column_given(db: &Db, run: Uuid) {
     let rows: Vec<NewNodeExecution> = (0..10_000).map(|i| full_row(run, "copy", i)).collect();
     insert_and_compare(db, run, rows).await;
 }
 
 /// A chunk where one row leaves `status` and another `id` to the default
-/// (the second 5,000) next to one where every row gives them (the first).
+/// (rows 5,000-5,999, by `INSERT`) between chunks where every row gives
+/// them (by `COPY`: one before, one after).
 async fn some_rows_leave_defaults(db: &Db, run: Uuid) {
     let other = second_run(db, run).await;
-    let mut rows: Vec<NewNodeExecution> = (0..6_000).map(|i| full_row(other, "mixed", i)).collect();
+    let mut rows: Vec<NewNodeExecution> = (0..8_000).map(|i| full_row(other, "mixed", i)).collect();
     rows[5_500].status = None;
     rows[5_501].id = None;
     rows[5_502].started_at = None;
@@ -115,7 +116,7 @@ async fn some_rows_leave_defaults(db: &Db, run: Uuid) {
 }
 
 /// A value over a check (a date outside the years every dialect stores) in
-/// the second `COPY`: an error naming table and column; nothing inserted.
+/// a later part of the `COPY`: an error naming table and column; nothing inserted.
 async fn failed_check_leaves_nothing(db: &Db, run: Uuid) {
     let other = second_run(db, run).await;
     let mut rows: Vec<NewNodeExecution> =
@@ -149,7 +150,7 @@ async fn failed_check_leaves_nothing(db: &Db, run: Uuid) {
     assert_eq!(count_run(db, other).await, 0, "rows left by a failed check");
 }
 
-/// A duplicate key and a missing parent in the second `COPY`: a typed
+/// A duplicate key and a missing parent in a later part of the `COPY`: a typed
 /// constraint error; nothing inserted; the database is usable after.
 async fn failed_constraint_leaves_nothing(db: &Db, run: Uuid) {
     let other = second_run(db, run).await;
