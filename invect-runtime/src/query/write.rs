@@ -2,8 +2,8 @@
 
 use std::marker::PhantomData;
 
-use invect_schema::TableDef;
 use invect_schema::statements::{Defaults, copy_from_stdin, row_values, takes_default_on_null};
+use invect_schema::{DialectKind, TableDef};
 
 use super::copy::copy_chunks;
 use super::expr::{Assignment, assignment_methods};
@@ -102,7 +102,10 @@ async fn insert_chunks<T: Table>(
     let copy = driver(kind)
         .copy_rows()
         .and_then(|(from, per_copy)| Some((from, per_copy, copy_from_stdin(d, table)?)));
-    let per_chunk = copy.as_ref().map_or(per_statement, |c| c.1.max(1));
+    let Some((from, per_copy, sql)) = copy else {
+        return insert_statements::<T>(e, rows, per_statement).await;
+    };
+    let per_chunk = per_copy.max(1);
     let mut chunk: Vec<T::New> = Vec::with_capacity(per_chunk);
     let mut total = 0;
     loop {
@@ -110,17 +113,59 @@ async fn insert_chunks<T: Table>(
         if chunk.is_empty() {
             return Ok(total);
         }
-        if let Some((_, _, sql)) = copy.as_ref().filter(|c| chunk.len() >= c.0)
+        if chunk.len() >= from
             && let Some(tx) = e.as_tx()
         {
             // Leaves in `chunk` the rows that must go by INSERT, if any.
-            total += copy_chunks::<T>(tx, sql, table, &mut chunk, &mut rows, per_chunk)
+            total += copy_chunks::<T>(tx, &sql, table, &mut chunk, &mut rows, per_chunk)
                 .await
                 .map_err(|err| err.in_table(table))?;
         }
         for part in chunk.chunks(per_statement) {
-            total += insert_values_chunk::<T>(e, part, per_statement).await?;
+            let (args, defaults) = bind_part::<T>(kind, table, part)?;
+            let sql = part_sql::<T>(&*e, part.len(), per_statement, defaults);
+            total += e
+                .execute(sql, args)
+                .await
+                .map_err(|err| err.in_table(table))?;
         }
+    }
+}
+
+/// Inserts `rows` by multi-row `INSERT`s of `per_statement` rows, binding
+/// each statement's values while the database runs the statement before.
+async fn insert_statements<T: Table>(
+    e: &mut impl Executor,
+    mut rows: impl Iterator<Item = T::New>,
+    per_statement: usize,
+) -> Result<u64> {
+    let kind = e.kind();
+    let d = kind.dialect();
+    let table = &resolve::<T>(&*e).def;
+    let mut chunk: Vec<T::New> = Vec::with_capacity(per_statement);
+    let (mut total, mut ready) = (0, None);
+    loop {
+        let running = async {
+            match ready {
+                Some((sql, args)) => e.execute(sql, args).await,
+                None => Ok(0),
+            }
+        };
+        // Runs to its end once `running` has sent its statement and waits.
+        let binding = async {
+            next_chunk::<T>(&mut chunk, &mut rows, per_statement, d);
+            let bound = (!chunk.is_empty()).then(|| bind_part::<T>(kind, table, &chunk));
+            bound.transpose()
+        };
+        let (ran, bound) = tokio::join!(running, binding);
+        total += ran.map_err(|err| err.in_table(table))?;
+        let Some((args, defaults)) = bound? else {
+            return Ok(total);
+        };
+        ready = Some((
+            part_sql::<T>(&*e, chunk.len(), per_statement, defaults),
+            args,
+        ));
     }
 }
 
@@ -138,34 +183,41 @@ pub(super) fn next_chunk<T: Table>(
     }
 }
 
-/// One multi-row `INSERT` of `rows` (at most `per_statement` of them).
-async fn insert_values_chunk<T: Table>(
-    e: &mut impl Executor,
+/// The values of `rows` for one multi-row `INSERT`, and whether some row
+/// leaves a defaulted column to the database.
+fn bind_part<T: Table>(
+    kind: DialectKind,
+    table: &TableDef,
     rows: &[T::New],
-    per_statement: usize,
-) -> Result<u64> {
-    let kind = e.kind();
-    let d = kind.dialect();
-    let table = &resolve::<T>(&*e).def;
+) -> Result<(Args, Defaults)> {
     let mut args = Args::for_rows(kind, table.columns.len());
     for new in rows {
         T::bind_new(new, &mut args).map_err(bind_error::<T>)?;
     }
-    let defaults = defaults_needed(d, table, &args);
-    // A full chunk's statement is made once per handle, so a large
-    // insert_many neither rebuilds nor copies it for every chunk.
-    let sql: Sql = if rows.len() == per_statement {
+    let defaults = defaults_needed(kind.dialect(), table, &args);
+    Ok((args, defaults))
+}
+
+/// The multi-row `INSERT` of `n` rows (at most `per_statement`). A full
+/// chunk's statement is made once per handle, so a large insert_many
+/// neither rebuilds nor copies it for every chunk.
+fn part_sql<T: Table>(
+    e: &impl Executor,
+    n: usize,
+    per_statement: usize,
+    defaults: Defaults,
+) -> Sql {
+    let d = e.kind().dialect();
+    let table = &resolve::<T>(e).def;
+    if n == per_statement {
         e.tables()
             .chunk::<T>(per_statement, defaults, || {
                 chunk_sql(d, table, per_statement, defaults)
             })
             .into()
     } else {
-        chunk_sql(d, table, rows.len(), defaults).into()
-    };
-    e.execute(sql, args)
-        .await
-        .map_err(|err| err.in_table(table))
+        chunk_sql(d, table, n, defaults).into()
+    }
 }
 
 /// `Given` when no row bound in `args` leaves a defaulted column NULL.
