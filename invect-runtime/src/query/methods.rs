@@ -24,7 +24,8 @@ pub trait TableExt: Table {
     }
 
     /// Inserts many rows in chunked multi-row INSERTs (binary `COPY` on
-    /// PostgreSQL), in one transaction; returns how many.
+    /// PostgreSQL), in one transaction, binding each chunk while the
+    /// database takes the one before; returns how many.
     fn insert_many(
         db: impl Executor,
         rows: impl IntoIterator<Item = Self::New, IntoIter: Send> + Send,

@@ -66,7 +66,9 @@ async fn insert_row<T: Table>(mut e: impl Executor, mut new: T::New) -> Result<T
 }
 
 /// Inserts many rows with multi-row `INSERT`s, chunked below the dialect's
-/// parameter limit, all in one transaction (the caller's, if given one).
+/// parameter limit (PostgreSQL: one binary `COPY`), all in one transaction
+/// (the caller's, if given one), each chunk bound while the database runs
+/// the one before.
 /// Rows are taken from `rows` one chunk at a time, so an iterator that makes
 /// them as it goes never has more than a chunk of them in memory.
 /// Returns the number of rows inserted.
