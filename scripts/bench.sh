@@ -83,12 +83,12 @@ part_ab() {
     export INVECT_TEST_PG_URL INVECT_TEST_MYSQL_URL
     banner "interleaved A/B: query overhead (41 rounds x 300 calls; ratios per round, median and min-max)"
     "$ROOT/target/release/invect-overhead-ab" 41 300
-    banner "interleaved A/B: insert_many of 20,000 rows vs hand-written and the server floor (13 rounds; ratios per round, median and min-max)"
+    banner "interleaved A/B: insert_many of 20,000 rows vs hand-written and the server floor (13 rounds; ratios per round, median and min-max; PostgreSQL's pg_copy_prebuilt: a COPY of data the server encoded, no client work)"
     # The sqlx_gensql forms (generated SQL bound by hand) are a diagnostic,
     # left out here to spend the time on rounds; run the binary alone for them.
     local d
     for d in sqlite postgres mysql; do
-        INVECT_AB_FORMS=invect,sqlx_values,sqlx_unnest,server_floor \
+        INVECT_AB_FORMS=invect,sqlx_values,sqlx_unnest,server_floor,pg_copy \
             "$ROOT/target/release/invect-insert-ab" "$d" 20000 13 100,500,1000,2000
     done
 }
