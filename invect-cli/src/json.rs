@@ -76,6 +76,9 @@ fn drift(d: &Drift) -> Value {
         Drift::MissingIndex { table, index } => {
             json!({ "kind": "missingIndex", "table": table, "index": index })
         }
+        Drift::InvalidIndex { table, index } => {
+            json!({ "kind": "invalidIndex", "table": table, "index": index })
+        }
         Drift::IndexMismatch {
             table,
             index,

@@ -76,6 +76,10 @@ fn diff_index(table: &str, index: &IndexDef, live: &LiveTable, out: &mut Vec<Dri
                 },
                 expected,
             }),
+        Some(found) if !found.valid => out.push(Drift::InvalidIndex {
+            table: table.to_string(),
+            index: name,
+        }),
         Some(_) => {}
     }
 }

@@ -46,6 +46,13 @@ pub enum Drift {
         table: String,
         index: String,
     },
+    /// PostgreSQL: the index is there but INVALID, left by a `CREATE INDEX
+    /// CONCURRENTLY` that failed (duplicates for a unique index) or was
+    /// interrupted; push drops and rebuilds it.
+    InvalidIndex {
+        table: String,
+        index: String,
+    },
     /// An index has the declared name but other columns or uniqueness.
     IndexMismatch {
         table: String,
@@ -130,6 +137,7 @@ impl Drift {
         matches!(
             self,
             Drift::MissingIndex { .. }
+                | Drift::InvalidIndex { .. }
                 | Drift::IndexMismatch { .. }
                 | Drift::MissingForeignKey { .. }
                 | Drift::ForeignKeyMismatch { .. }
@@ -202,6 +210,11 @@ impl std::fmt::Display for Drift {
             Drift::MissingIndex { table, index } => {
                 write!(f, "index `{index}` on `{table}` is missing")
             }
+            Drift::InvalidIndex { table, index } => write!(
+                f,
+                "index `{index}` on `{table}` is INVALID (a CREATE INDEX CONCURRENTLY failed or was \
+                 interrupted); `invect-cli migrate --push`, or the migration that builds it, rebuilds it"
+            ),
             Drift::IndexMismatch {
                 table,
                 index,

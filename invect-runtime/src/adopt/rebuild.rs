@@ -61,6 +61,7 @@ pub(super) fn rebuild(
                 name: i.name(&table),
                 columns: i.columns.iter().map(|c| c.to_string()).collect(),
                 unique: i.unique,
+                valid: true,
             })
             .collect();
     }

@@ -134,6 +134,17 @@ impl Conn {
             .collect::<Result<_, _>>()?))
     }
 
+    /// The first two columns of every row, as text.
+    pub async fn string_pairs(&mut self, sql: &str) -> Result<Vec<(String, String)>> {
+        let q = sqlx::raw_sql(AssertSqlSafe(sql.to_string()));
+        Ok(each!(self, |c| q
+            .fetch_all(&mut **c)
+            .await?
+            .iter()
+            .map(|r| Ok((r.try_get_unchecked(0)?, r.try_get_unchecked(1)?)))
+            .collect::<Result<_, sqlx::Error>>()?))
+    }
+
     /// The first column of every row, as integers.
     pub async fn ints(&mut self, sql: &str) -> Result<Vec<i64>> {
         let q = sqlx::raw_sql(AssertSqlSafe(sql.to_string()));

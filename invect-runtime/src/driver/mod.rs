@@ -108,6 +108,13 @@ pub(crate) trait Driver: Sync {
         None
     }
 
+    /// `(table, index)` of each index in the current schema that a failed or
+    /// interrupted online build left unusable (PostgreSQL's INVALID ones);
+    /// `None` where an index build is all or nothing.
+    fn invalid_indexes_sql(&self) -> Option<&'static str> {
+        None
+    }
+
     /// What to do after migration `version` failed: what the dialect kept of
     /// it (MySQL may have half applied it) and how to go on.
     fn migration_failure_advice(&self, version: i64, kept: Kept) -> String;
@@ -174,6 +181,9 @@ pub(crate) enum Kept {
     PartOfGenerated,
     /// Its first statements, of a hand-written file.
     PartOfHandWritten,
+    /// Whatever its statements left: it ran outside a transaction (where
+    /// DDL is transactional, only an online index build does).
+    OutsideTransaction,
 }
 
 /// The behaviour of dialect `kind`.

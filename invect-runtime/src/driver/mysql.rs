@@ -129,10 +129,12 @@ impl Driver for Mysql {
              stay applied and `{MIGRATIONS_TABLE}` marks version {version} unfinished"
         );
         match kept {
-            Kept::Nothing => "it failed before any of its statements was committed, so nothing of \
+            Kept::Nothing | Kept::OutsideTransaction => {
+                "it failed before any of its statements was committed, so nothing of \
                  it was applied (files before it in this run stay applied); fix the cause and run \
                  migrate again"
-                .to_string(),
+                    .to_string()
+            }
             Kept::PartOfGenerated => format!(
                 "{half}; Invect wrote this file, so once the cause is fixed the next `migrate` \
                  completes it"

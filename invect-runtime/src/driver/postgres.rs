@@ -57,6 +57,16 @@ impl Driver for Postgres {
         Some((0, 1_000))
     }
 
+    fn invalid_indexes_sql(&self) -> Option<&'static str> {
+        Some(
+            "SELECT t.relname::text, i.relname::text FROM pg_catalog.pg_index ix \
+             JOIN pg_catalog.pg_class i ON i.oid = ix.indexrelid \
+             JOIN pg_catalog.pg_class t ON t.oid = ix.indrelid \
+             WHERE NOT ix.indisvalid AND t.relnamespace = \
+             (SELECT oid FROM pg_catalog.pg_namespace WHERE nspname = current_schema())",
+        )
+    }
+
     fn connect_problem(&self, db: &dyn DatabaseError) -> Option<ConnectProblem> {
         match db.try_downcast_ref::<PgDatabaseError>()?.code() {
             // invalid_password, invalid_authorization_specification
@@ -97,10 +107,17 @@ impl Driver for Postgres {
         }
     }
 
-    fn migration_failure_advice(&self, _version: i64, _kept: Kept) -> String {
-        "it was rolled back (files before it in this run stay applied); \
-         fix the cause and run migrate again"
-            .to_string()
+    fn migration_failure_advice(&self, _version: i64, kept: Kept) -> String {
+        match kept {
+            Kept::OutsideTransaction => "it ran outside a transaction; a CREATE INDEX \
+                 CONCURRENTLY that fails leaves an INVALID index, which the next run drops \
+                 before building it again: fix the cause (for a unique index, the duplicate \
+                 values) and run migrate again"
+                .to_string(),
+            _ => "it was rolled back (files before it in this run stay applied); \
+                 fix the cause and run migrate again"
+                .to_string(),
+        }
     }
 }
 

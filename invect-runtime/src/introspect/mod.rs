@@ -35,6 +35,10 @@ pub struct LiveIndex {
     pub name: String,
     pub columns: Vec<String>,
     pub unique: bool,
+    /// False for PostgreSQL's INVALID index, left by a `CREATE INDEX
+    /// CONCURRENTLY` that failed or was interrupted: kept up to date by
+    /// writes but never used, and a unique one enforces nothing reliably.
+    pub valid: bool,
 }
 
 /// A foreign key constraint.
@@ -72,6 +76,7 @@ impl LiveTable {
                 name,
                 columns: vec![column],
                 unique,
+                valid: true,
             }),
         }
     }

@@ -42,6 +42,7 @@ ORDER BY c.relname, a.attnum";
 /// as its text; `INCLUDE` columns left out).
 const INDEXES: &str = "\
 SELECT t.relname::text AS table_name, i.relname::text AS name, ix.indisunique AS is_unique,
+       ix.indisvalid AS is_valid,
        ARRAY(SELECT coalesce(a.attname::text, pg_catalog.pg_get_indexdef(ix.indexrelid, k.ord::int, true))
              FROM unnest(ix.indkey::int2[]) WITH ORDINALITY AS k(num, ord)
              LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = ix.indrelid AND a.attnum = k.num
@@ -110,6 +111,7 @@ pub(super) async fn read(conn: &mut PgConnection) -> Result<LiveSchema> {
             name: row.try_get("name")?,
             columns: row.try_get("columns")?,
             unique: row.try_get("is_unique")?,
+            valid: row.try_get("is_valid")?,
         };
         table(&mut live, &row)?.indexes.push(index);
     }

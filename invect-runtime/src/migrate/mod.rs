@@ -47,7 +47,7 @@ mod resume;
 mod revert;
 
 use crate::db::Db;
-use crate::driver::{Kept, driver};
+use crate::driver::{Conn, Kept, driver};
 use crate::error::{Error, Result};
 use files::{
     description, io_error, latest_snapshot, migration_files, migration_name, next_version,
@@ -326,7 +326,9 @@ pub async fn status(db: &Db, root: &Path) -> Result<Vec<MigrationState>> {
 /// statement failed) is completed when Invect wrote the file and nobody
 /// edited it: what its snapshot has and the database lacks is added as
 /// push would, and it is marked done (its version comes first in the result).
-/// A hand-written or edited one gives [`Error::MigrationDirty`].
+/// A hand-written or edited one gives [`Error::MigrationDirty`]. On
+/// PostgreSQL, an INVALID index that a failed or killed `CREATE INDEX
+/// CONCURRENTLY` of a pending file left is dropped before that file runs again.
 pub async fn apply(db: &Db, root: &Path) -> Result<Vec<i64>> {
     apply_with_lock_timeout(db, root, DEFAULT_LOCK_TIMEOUT).await
 }
@@ -438,7 +440,7 @@ impl Run {
     }
 
     /// Checks the history, then applies what is not in it yet.
-    async fn pending<C: Migrate>(&self, conn: &mut C) -> Result<Vec<i64>> {
+    async fn pending(&self, conn: &mut Conn) -> Result<Vec<i64>> {
         let applied = self.checked_history(conn).await?;
         let done: BTreeSet<i64> = applied.iter().map(|a| a.version).collect();
         let pending: Vec<i64> = self
@@ -450,10 +452,48 @@ impl Run {
         if pending.is_empty() {
             return Ok(pending);
         }
+        self.drop_interrupted_indexes(conn, &pending).await?;
         if let Err(e) = self.migrator.run_direct(None, conn, false).await {
             return Err(self.failed(conn, e).await);
         }
         Ok(pending)
+    }
+
+    /// Drops each INVALID index (PostgreSQL) that a pending file builds
+    /// `CONCURRENTLY`: what that file's failed or interrupted run left,
+    /// which would make it fail with "already exists" again. Nothing else
+    /// is touched: only an unusable index of the very name and table.
+    async fn drop_interrupted_indexes(&self, conn: &mut Conn, pending: &[i64]) -> Result<()> {
+        let Some(sql) = conn.driver().invalid_indexes_sql() else {
+            return Ok(());
+        };
+        let builds: Vec<&str> = self
+            .migrator
+            .iter()
+            .filter(|m| m.no_tx && pending.contains(&m.version))
+            .map(|m| m.sql.as_str())
+            .filter(|sql| sql.contains(" CONCURRENTLY "))
+            .collect();
+        if builds.is_empty() {
+            return Ok(());
+        }
+        let d = self.kind.dialect();
+        for (table, index) in conn.string_pairs(sql).await? {
+            let built = format!(
+                "INDEX CONCURRENTLY {} ON {}",
+                d.quote(&index),
+                d.quote(&table)
+            );
+            if builds.iter().any(|sql| sql.contains(&built)) {
+                tracing::info!(
+                    index,
+                    table,
+                    "dropping the INVALID index an interrupted build left"
+                );
+                conn.execute(&d.drop_index_online(&table, &index)).await?;
+            }
+        }
+        Ok(())
     }
 
     /// The error of a failed run; on MySQL it says whether the failing file
@@ -476,7 +516,15 @@ impl Run {
     /// commits as it goes can a file be left half applied.
     async fn kept<C: Migrate>(&self, conn: &mut C, version: i64) -> Kept {
         if driver(self.kind).transactional_ddl() {
-            return Kept::Nothing;
+            let no_tx = self
+                .migrator
+                .iter()
+                .any(|m| m.version == version && m.no_tx);
+            return if no_tx {
+                Kept::OutsideTransaction
+            } else {
+                Kept::Nothing
+            };
         }
         let dirty = conn.dirty_version(MIGRATIONS_TABLE).await.ok().flatten();
         if dirty != Some(version) {

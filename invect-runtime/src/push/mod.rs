@@ -235,9 +235,13 @@ async fn add_step(
                 None => plan.statements.extend(d.add_column(table, c)),
             }
         }
-        Drift::MissingIndex { table, index } => {
+        Drift::MissingIndex { table, index } | Drift::InvalidIndex { table, index } => {
             let found = table_def(table).and_then(|t| t.effective_indexes().into_iter().find(|i| i.name(table) == *index));
-            plan.statements.extend(found.map(|i| d.create_index(table, &i)));
+            let Some(i) = found else { return Ok(()) };
+            if matches!(drift, Drift::InvalidIndex { .. }) {
+                plan.statements.push(d.drop_index(table, index));
+            }
+            plan.statements.push(d.create_index(table, &i));
         }
         Drift::TypeMismatch { .. } => plan.refusals.push(format!(
             "{drift}; push never changes a column's type: write a migration that converts it (e.g. add a new column, copy, swap)"

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use invect_runtime::migrate::{self, DiffOptions};
 use invect_runtime::schema::{DialectKind, Schema};
-use invect_runtime::{Db, Plugin, merged_schema};
+use invect_runtime::{Db, Drift, Plugin, merged_schema};
 use sqlx::{Connection, PgConnection};
 
 use crate::rows;
@@ -175,5 +175,135 @@ async fn concurrent_index_build_blocks_no_writer() {
         1,
         "the index is built and valid"
     );
+    p.drop().await;
+}
+
+mod v3 {
+    use invect_runtime::prelude::*;
+
+    /// `body` unique: the build fails while two rows share a body.
+    #[invect_table(name = "ix_events")]
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct IxEvent {
+        #[invect(primary_key)]
+        pub id: i64,
+        #[invect(text, unique)]
+        pub body: String,
+        pub n: i32,
+    }
+}
+
+const UNIQUE_INDEX: &str = "ix_events_body_key";
+
+fn unique_schema() -> Schema {
+    merged_schema(&[Plugin::new("ix").table::<v3::IxEvent>()], "").expect("core + the ix plugin")
+}
+
+/// `(valid, invalid)` counts of the unique index on `body`.
+async fn index_states(db: &Db) -> (i64, i64) {
+    let count = |valid: &str| {
+        format!(
+            "SELECT COUNT(*) FROM pg_index ix JOIN pg_class i ON i.oid = ix.indexrelid \
+             WHERE i.relname = '{UNIQUE_INDEX}' AND ix.indisvalid = {valid}"
+        )
+    };
+    (
+        rows::int(db, &count("true")).await,
+        rows::int(db, &count("false")).await,
+    )
+}
+
+/// A database whose unique-index migration failed on duplicate bodies,
+/// leaving the INVALID index `CREATE INDEX CONCURRENTLY` leaves behind;
+/// returns the migrations folder and the failed file's version.
+async fn failed_unique_build(p: &Project) -> (std::path::PathBuf, i64) {
+    let (kind, db) = (DialectKind::Postgres, p.db());
+    let root = p.dir.path().join("migrations");
+    let options = DiffOptions::default();
+    migrate::write_changes(&root, kind, &schema(false), "", "v1", options, false)
+        .expect("write v1");
+    migrate::apply(&db, &root).await.expect("apply v1");
+    invect_tests::raw(
+        &db,
+        "INSERT INTO ix_events VALUES (1, 'same', 0), (2, 'same', 0), (3, 'other', 0)",
+    )
+    .await;
+    let changes =
+        migrate::write_changes(&root, kind, &unique_schema(), "", "unique", options, false)
+            .expect("write the unique index")
+            .expect("a migration");
+    let [file] = changes.files.as_slice() else {
+        panic!("one file: {:?}", changes.files)
+    };
+    assert!(file.sql.contains("CONCURRENTLY"), "{}", file.sql);
+    let failed = migrate::apply(&db, &root).await;
+    let message = failed.expect_err("duplicate bodies").to_string();
+    assert!(message.contains(UNIQUE_INDEX), "{message}");
+    assert!(message.contains("the next run drops"), "{message}");
+    assert_eq!(
+        index_states(&db).await,
+        (0, 1),
+        "the failed build left an INVALID index"
+    );
+    let report = invect_runtime::verify(&db, &unique_schema(), "test")
+        .await
+        .expect("verify");
+    let invalid = Drift::InvalidIndex {
+        table: "ix_events".into(),
+        index: UNIQUE_INDEX.into(),
+    };
+    assert!(
+        report.warnings.contains(&invalid),
+        "verify reports it: {report}"
+    );
+    invect_tests::raw(&db, "DELETE FROM ix_events WHERE id = 2").await;
+    (root, file.version)
+}
+
+/// Running the failed migration again (duplicates gone) drops the INVALID
+/// index its first run left and builds a valid one; verify is then clean.
+#[tokio::test]
+async fn failed_concurrent_build_is_rebuilt_by_the_next_run() {
+    let p = Project::new(DialectKind::Postgres).await;
+    let db = p.db();
+    let (root, version) = failed_unique_build(&p).await;
+    let applied = migrate::apply(&db, &root).await.expect("the second run");
+    assert_eq!(applied, [version]);
+    assert_eq!(
+        index_states(&db).await,
+        (1, 0),
+        "one valid index, no INVALID one"
+    );
+    let report = invect_runtime::verify(&db, &unique_schema(), "test")
+        .await
+        .expect("verify");
+    assert!(
+        report.warnings.is_empty() && report.problems.is_empty(),
+        "{report}"
+    );
+    p.drop().await;
+}
+
+/// Push over the same INVALID index drops and rebuilds it; the next push
+/// has nothing to do.
+#[tokio::test]
+async fn push_rebuilds_an_invalid_index() {
+    let p = Project::new(DialectKind::Postgres).await;
+    let db = p.db();
+    failed_unique_build(&p).await;
+    let pushed = invect_runtime::push(&db, &unique_schema(), "")
+        .await
+        .expect("push");
+    let drop = format!("DROP INDEX IF EXISTS \"{UNIQUE_INDEX}\"");
+    assert!(pushed.statements.contains(&drop), "{:?}", pushed.statements);
+    assert_eq!(
+        index_states(&db).await,
+        (1, 0),
+        "one valid index, no INVALID one"
+    );
+    let again = invect_runtime::push(&db, &unique_schema(), "")
+        .await
+        .expect("push again");
+    assert!(again.statements.is_empty(), "{:?}", again.statements);
     p.drop().await;
 }
