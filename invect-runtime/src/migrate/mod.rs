@@ -385,31 +385,46 @@ async fn run_pending(
         kind: db.kind(),
     };
     let mut conn = db.acquire().await?;
-    if conn.lock_session().await? {
-        let bound = conn.driver().lock_timeout_sql(lock_timeout);
-        let result = match &bound {
-            Some((set, _)) => conn.execute(set).await,
-            None => Ok(()),
-        };
-        let result = match result {
-            Ok(()) if conn.driver().transactional_ddl() => run.pending(&mut conn).await,
-            Ok(()) => resume::pending(&run, &mut conn).await,
-            Err(e) => Err(e),
-        };
-        if let Some((_, reset)) = &bound
-            && let Err(e) = conn.execute(reset).await
-        {
-            // Never hand a bounded session back to the pool.
-            conn.close_on_drop();
-            tracing::warn!("could not reset the lock timeout: {e}");
+    locked(&mut conn, lock_timeout, async |conn: &mut Conn| {
+        if conn.driver().transactional_ddl() {
+            run.pending(conn).await
+        } else {
+            resume::pending(&run, conn).await
         }
-        conn.unlock_session(result).await
-    } else {
-        // No session lock (SQLite): one write transaction is the lock.
+    })
+    .await
+}
+
+/// Runs `work` under the database's lock, the one push takes too: a session
+/// lock, with each statement waiting at most `lock_timeout` for a table's
+/// lock; SQLite, which has none, one write transaction.
+async fn locked<T>(
+    conn: &mut Conn,
+    lock_timeout: std::time::Duration,
+    work: impl AsyncFnOnce(&mut Conn) -> Result<T>,
+) -> Result<T> {
+    if !conn.lock_session().await? {
         conn.begin_write().await?;
-        let result = run.pending(&mut conn).await;
-        conn.end_locked(result).await
+        let result = work(conn).await;
+        return conn.end_locked(result).await;
     }
+    let bound = conn.driver().lock_timeout_sql(lock_timeout);
+    let result = match &bound {
+        Some((set, _)) => conn.execute(set).await,
+        None => Ok(()),
+    };
+    let result = match result {
+        Ok(()) => work(conn).await,
+        Err(e) => Err(e),
+    };
+    if let Some((_, reset)) = &bound
+        && let Err(e) = conn.execute(reset).await
+    {
+        // Never hand a bounded session back to the pool.
+        conn.close_on_drop();
+        tracing::warn!("could not reset the lock timeout: {e}");
+    }
+    conn.unlock_session(result).await
 }
 
 /// The files of one dialect folder and sqlx's migrator over them.

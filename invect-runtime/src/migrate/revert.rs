@@ -6,15 +6,18 @@ use std::path::Path;
 use sqlx::migrate::Migrate;
 
 use super::files::{down_files, migration_files};
-use super::{MIGRATIONS_TABLE, Run, dialect_dir, resolve};
+use super::{DEFAULT_LOCK_TIMEOUT, MIGRATIONS_TABLE, Run, dialect_dir, locked, resolve};
 use crate::db::Db;
+use crate::driver::Conn;
 use crate::error::{Error, Result};
 
 /// Undoes the last `count` applied migrations of `db`'s dialect, newest
 /// first, each by its `<version>_<name>.down.sql` (in one transaction where
 /// the file allows). Checked first, before anything runs: applied files
 /// unchanged, and every one to undo has a down file (a hand-written
-/// `<version>_<name>.sql` has none). Returns the versions reverted.
+/// `<version>_<name>.sql` has none). Each statement waits at most
+/// [`DEFAULT_LOCK_TIMEOUT`] for a table's lock, as [`apply`](super::apply)'s
+/// do. Returns the versions reverted.
 pub async fn revert(db: &Db, root: &Path, count: usize) -> Result<Vec<i64>> {
     let dir = dialect_dir(root, db.kind());
     let run = Run {
@@ -24,14 +27,10 @@ pub async fn revert(db: &Db, root: &Path, count: usize) -> Result<Vec<i64>> {
         kind: db.kind(),
     };
     let mut conn = db.acquire().await?;
-    if conn.lock_session().await? {
-        let result = run.revert(&mut conn, count).await;
-        conn.unlock_session(result).await
-    } else {
-        conn.begin_write().await?;
-        let result = run.revert(&mut conn, count).await;
-        conn.end_locked(result).await
-    }
+    locked(&mut conn, DEFAULT_LOCK_TIMEOUT, async |conn: &mut Conn| {
+        run.revert(conn, count).await
+    })
+    .await
 }
 
 impl Run {
