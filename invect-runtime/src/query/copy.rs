@@ -6,7 +6,7 @@ use invect_schema::statements::Defaults;
 use invect_schema::{Dialect, TableDef};
 
 use super::bind_error;
-use super::write::{defaults_needed, next_chunk};
+use super::chunk::{defaults_needed, next_chunk};
 use crate::db::Tx;
 use crate::driver::Args;
 use crate::error::Result;

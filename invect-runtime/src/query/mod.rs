@@ -1,6 +1,7 @@
 //! The typed queries: [`TableExt`]'s methods on every table call these
 //! functions, which also work directly on any [`Table`](crate::Table).
 
+mod chunk;
 mod copy;
 mod expr;
 mod methods;

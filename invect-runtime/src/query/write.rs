@@ -2,9 +2,10 @@
 
 use std::marker::PhantomData;
 
-use invect_schema::statements::{Defaults, copy_from_stdin, row_values, takes_default_on_null};
+use invect_schema::statements::{Defaults, copy_from_stdin, row_values};
 use invect_schema::{DialectKind, TableDef};
 
+use super::chunk::{defaults_needed, next_chunk};
 use super::copy::copy_chunks;
 use super::expr::{Assignment, assignment_methods};
 use super::{SqlWriter, bind_error, in_transaction, resolve};
@@ -171,20 +172,6 @@ async fn insert_statements<T: Table>(
     }
 }
 
-/// Refills `chunk` with the next `per_chunk` rows, ready to bind.
-pub(super) fn next_chunk<T: Table>(
-    chunk: &mut Vec<T::New>,
-    rows: &mut impl Iterator<Item = T::New>,
-    per_chunk: usize,
-    d: &dyn invect_schema::Dialect,
-) {
-    chunk.clear();
-    chunk.extend(rows.by_ref().take(per_chunk));
-    for new in chunk.iter_mut() {
-        T::prepare_new(new, d);
-    }
-}
-
 /// The values of `rows` for one multi-row `INSERT`, and whether some row
 /// leaves a defaulted column to the database.
 fn bind_part<T: Table>(
@@ -219,21 +206,6 @@ fn part_sql<T: Table>(
             .into()
     } else {
         chunk_sql(d, table, n, defaults).into()
-    }
-}
-
-/// `Given` when no row bound in `args` leaves a defaulted column NULL.
-pub(super) fn defaults_needed(
-    d: &dyn invect_schema::Dialect,
-    table: &TableDef,
-    args: &Args,
-) -> Defaults {
-    let left_out = (table.columns.iter().enumerate())
-        .any(|(i, c)| takes_default_on_null(d, c) && args.null_in(i));
-    if left_out {
-        Defaults::Coalesce
-    } else {
-        Defaults::Given
     }
 }
 
