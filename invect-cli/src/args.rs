@@ -164,8 +164,9 @@ pub struct MigrateArgs {
     #[arg(long, conflicts_with_all = ["push", "baseline", "allow_drop", "allow_narrowing",
           "revert", "new", "adopt_hand_written"])]
     pub adopt: bool,
-    /// How long a migration statement waits for a table lock before failing
-    /// (PostgreSQL lock_timeout, MySQL lock_wait_timeout).
+    /// How long a migration statement (or, with --revert, a down file's)
+    /// waits for a table lock before failing (PostgreSQL lock_timeout, MySQL
+    /// lock_wait_timeout).
     #[arg(
         long,
         value_name = "MS",

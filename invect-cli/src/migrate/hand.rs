@@ -61,7 +61,7 @@ pub async fn revert(
     out: &Out,
     opened: Opened,
     settings: &Settings,
-    count: usize,
+    (count, lock_timeout): (usize, std::time::Duration),
     change: &ChangeArgs,
 ) -> Outcome {
     let id = opened.invect().config().id.clone();
@@ -78,7 +78,13 @@ pub async fn revert(
         return Err(Failure::new("cancelled; nothing was reverted"));
     }
     let invect = opened.for_writing(settings).await?;
-    let result = migrate::revert(invect.db(), settings.migrations_dir(), count).await;
+    let result = migrate::revert_with_lock_timeout(
+        invect.db(),
+        settings.migrations_dir(),
+        count,
+        lock_timeout,
+    )
+    .await;
     invect.db().close().await;
     let reverted = result?;
     for version in &reverted {

@@ -50,7 +50,7 @@ use files::{
     description, io_error, latest_snapshot, migration_files, migration_name, next_version,
     read_snapshot, snapshot_path, snapshot_versions, write_files, write_snapshot,
 };
-pub use revert::revert;
+pub use revert::{revert, revert_with_lock_timeout};
 use run::{Run, locked, missing_file, resolve, without_sql};
 
 /// The table in which sqlx's migrator records Invect's applied migrations.

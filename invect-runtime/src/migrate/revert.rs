@@ -19,6 +19,17 @@ use crate::error::{Error, Result};
 /// [`DEFAULT_LOCK_TIMEOUT`] for a table's lock, as [`apply`](super::apply)'s
 /// do. Returns the versions reverted.
 pub async fn revert(db: &Db, root: &Path, count: usize) -> Result<Vec<i64>> {
+    revert_with_lock_timeout(db, root, count, DEFAULT_LOCK_TIMEOUT).await
+}
+
+/// [`revert`] with another lock timeout than [`DEFAULT_LOCK_TIMEOUT`]
+/// (`invect-cli migrate --revert N --lock-timeout-ms MS`).
+pub async fn revert_with_lock_timeout(
+    db: &Db,
+    root: &Path,
+    count: usize,
+    lock_timeout: std::time::Duration,
+) -> Result<Vec<i64>> {
     let dir = dialect_dir(root, db.kind());
     let run = Run {
         migrator: resolve(&dir).await?,
@@ -27,7 +38,7 @@ pub async fn revert(db: &Db, root: &Path, count: usize) -> Result<Vec<i64>> {
         kind: db.kind(),
     };
     let mut conn = db.acquire().await?;
-    locked(&mut conn, DEFAULT_LOCK_TIMEOUT, async |conn: &mut Conn| {
+    locked(&mut conn, lock_timeout, async |conn: &mut Conn| {
         run.revert(conn, count).await
     })
     .await

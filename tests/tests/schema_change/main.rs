@@ -9,6 +9,7 @@
 //! ([`online_index`]).
 
 mod killed;
+mod lock_timeout;
 mod narrowing;
 mod online_index;
 mod rebuild;
