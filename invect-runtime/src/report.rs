@@ -348,7 +348,7 @@ impl VerifyReport {
         }
         write!(
             f,
-            "push adds a missing index; anything else needs a migration, or the database changed back by hand"
+            "push adds a missing index and rebuilds an INVALID one; anything else needs a migration, or the database changed back by hand"
         )
     }
 }
