@@ -9,7 +9,7 @@
 use invect_runtime::migrate::{self as migrations, Changes, DiffOptions};
 use invect_runtime::{AdoptPlan, Invect};
 
-use crate::args::MigrateArgs;
+use crate::args::{Format, MigrateArgs};
 use crate::failure::{Failure, Outcome};
 use crate::migrate::MIGRATION_NAME;
 use crate::open::Opened;
@@ -46,7 +46,11 @@ async fn prepare(
 ) -> Result<bool, Failure> {
     let id = &invect.config().id;
     let plan = invect.plan_adoption().await?;
+    let json = args.format == Format::Json;
     if !plan.refusals.is_empty() {
+        if json {
+            out.json(&crate::json::adoption(invect.config(), &plan, &[], 0));
+        }
         return Err(refused(id, &plan));
     }
     let new = write(invect, settings, true)?;
@@ -56,6 +60,16 @@ async fn prepare(
         .filter(|m| !m.applied)
         .count()
         + new.as_ref().map_or(0, |n| n.files.len());
+    if json {
+        let files = new.as_ref().map(|n| n.files.as_slice()).unwrap_or_default();
+        out.json(&crate::json::adoption(
+            invect.config(),
+            &plan,
+            files,
+            pending,
+        ));
+        return Ok(false); // only with --dry-run (clap requires it)
+    }
     show(out, id, &plan, new.as_ref(), pending);
     if plan.statements.is_empty() && pending == 0 {
         out.done(

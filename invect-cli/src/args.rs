@@ -126,6 +126,7 @@ pub struct GenerateArgs {
 
 /// Options of `migrate`.
 #[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("planned").args(["push", "adopt"])))]
 pub struct MigrateArgs {
     /// Apply the schema to the database directly, additively (no migration files).
     #[arg(long)]
@@ -176,8 +177,8 @@ pub struct MigrateArgs {
     pub lock_timeout_ms: u64,
     #[command(flatten)]
     pub change: ChangeArgs,
-    /// How to print the plan of `--push --dry-run`.
-    #[arg(long, value_enum, default_value_t, requires_all = ["push", "dry_run"])]
+    /// How to print the plan of `--push --dry-run` or `--adopt --dry-run`.
+    #[arg(long, value_enum, default_value_t, requires_all = ["planned", "dry_run"])]
     pub format: Format,
     #[command(flatten)]
     pub database: DatabaseArgs,

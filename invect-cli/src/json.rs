@@ -1,10 +1,13 @@
-//! `--format json`: the documents `verify`, `info` and `migrate --push
-//! --dry-run` print, with camelCase keys like invect.toml's. Each has
+//! `--format json`: the documents `verify`, `info`, `migrate --push
+//! --dry-run` and `migrate --adopt --dry-run` print, with camelCase keys like invect.toml's. Each has
 //! `"format": 1`, raised only when a key changes meaning or goes away.
 
 use serde_json::{Value, json};
 
-use invect_runtime::{DatabaseConfig, Drift, ForeignKeyShape, IndexShape, Plan, VerifyReport};
+use invect_runtime::migrate::NewMigration;
+use invect_runtime::{
+    AdoptPlan, DatabaseConfig, Drift, ForeignKeyShape, IndexShape, Plan, VerifyReport,
+};
 
 /// The version of these documents.
 const FORMAT: u32 = 1;
@@ -34,6 +37,33 @@ pub fn plan(config: &DatabaseConfig, plan: &Plan) -> Value {
         "upToDate": plan.statements.is_empty() && plan.refusals.is_empty(),
         "statements": plan.statements,
         "refusals": plan.refusals,
+    })
+}
+
+/// The plan of `migrate --adopt --dry-run`: the tables taken over (with
+/// the name each had), the statements, what is kept as found, the
+/// refusals (any means nothing would change), the migration files it
+/// would write and how many migrations it would record as applied.
+pub fn adoption(
+    config: &DatabaseConfig,
+    plan: &AdoptPlan,
+    writes: &[NewMigration],
+    records: usize,
+) -> Value {
+    let tables: Vec<Value> = (plan.tables.iter())
+        .map(|t| json!({ "table": t.table, "renamedFrom": t.renamed_from }))
+        .collect();
+    json!({
+        "format": FORMAT,
+        "database": config.id,
+        "type": config.r#type.as_str(),
+        "upToDate": plan.statements.is_empty() && records == 0 && plan.refusals.is_empty(),
+        "tables": tables,
+        "statements": plan.statements,
+        "kept": plan.kept,
+        "refusals": plan.refusals,
+        "writes": writes.iter().map(|m| m.path.display().to_string()).collect::<Vec<_>>(),
+        "recordsAsApplied": records,
     })
 }
 

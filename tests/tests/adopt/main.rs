@@ -65,6 +65,29 @@ async fn typescript_schema_is_adopted_with_every_row(kind: DialectKind) {
     let dir = workdir();
     let url = test.url().to_string();
 
+    let args = ["migrate", "--adopt", "--dry-run", "--format", "json"];
+    let planned = cli(dir.path(), &url_args(&args, &url));
+    let doc: serde_json::Value = serde_json::from_str(&planned.ok().stdout)
+        .unwrap_or_else(|e| panic!("{kind}: no JSON ({e}):\n{planned}"));
+    assert_eq!(
+        (doc["format"].as_u64(), doc["upToDate"].as_bool()),
+        (Some(1), Some(false))
+    );
+    let renamed = serde_json::json!({ "table": "flow_runs", "renamedFrom": "flow_executions" });
+    assert!(
+        doc["tables"]
+            .as_array()
+            .is_some_and(|t| t.contains(&renamed)),
+        "{kind}: {doc}"
+    );
+    assert!(doc["recordsAsApplied"].as_u64() >= Some(1), "{kind}: {doc}");
+    assert_eq!(doc["refusals"], serde_json::json!([]), "{kind}: {doc}");
+    assert_eq!(
+        digests(&test.db(), &live, false).await,
+        before,
+        "{kind}: a dry run changes nothing"
+    );
+
     let adopted = cli(
         dir.path(),
         &url_args(&["migrate", "--adopt", "--yes"], &url),
@@ -154,6 +177,17 @@ async fn a_column_of_another_type_is_refused_with_nothing_changed(kind: DialectK
     .failed()
     .stderr_has("flows.live_version_number")
     .stderr_has("nothing was changed");
+    let args = ["migrate", "--adopt", "--dry-run", "--format", "json"];
+    let planned = cli(dir.path(), &url_args(&args, &url));
+    let doc: serde_json::Value = serde_json::from_str(&planned.failed().stdout)
+        .unwrap_or_else(|e| panic!("{kind}: no JSON ({e}):\n{planned}"));
+    let refusals = doc["refusals"].as_array().cloned().unwrap_or_default();
+    assert!(
+        refusals.iter().any(|r| r
+            .as_str()
+            .is_some_and(|r| r.contains("flows.live_version_number"))),
+        "{kind}: {doc}"
+    );
     let after = (
         schema_of(&test).await,
         digests(&test.db(), &live, false).await,
