@@ -1,6 +1,7 @@
 //! `--format json`: the documents `verify`, `info`, `migrate --push
-//! --dry-run` and `migrate --adopt --dry-run` print, with camelCase keys like invect.toml's. Each has
-//! `"format": 1`, raised only when a key changes meaning or goes away.
+//! --dry-run` and `migrate --adopt --dry-run` print, with camelCase keys
+//! like invect.toml's. Each has `"format": 1`, raised only when a key
+//! changes meaning or goes away.
 
 use serde_json::{Value, json};
 

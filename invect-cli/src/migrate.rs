@@ -34,7 +34,7 @@ pub async fn run(out: &Out, opened: Opened, settings: &Settings, args: &MigrateA
     }
     if let Some(count) = args.revert {
         let lock_timeout = Duration::from_millis(args.lock_timeout_ms);
-        return hand::revert(out, opened, settings, (count, lock_timeout), &args.change).await;
+        return hand::revert(out, opened, settings, count, lock_timeout, &args.change).await;
     }
     let next = prepare(out, opened.invect(), settings, args).await;
     let Ok(next @ (Next::Write | Next::Check)) = next else {

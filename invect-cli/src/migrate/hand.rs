@@ -61,7 +61,8 @@ pub async fn revert(
     out: &Out,
     opened: Opened,
     settings: &Settings,
-    (count, lock_timeout): (usize, std::time::Duration),
+    count: usize,
+    lock_timeout: std::time::Duration,
     change: &ChangeArgs,
 ) -> Outcome {
     let id = opened.invect().config().id.clone();

@@ -100,11 +100,7 @@ impl Run {
     /// `CONCURRENTLY`: what that file's failed or interrupted run left,
     /// which would make it fail with "already exists" again. Nothing else
     /// is touched: only an unusable index of the very name and table.
-    pub(super) async fn drop_interrupted_indexes(
-        &self,
-        conn: &mut Conn,
-        pending: &[i64],
-    ) -> Result<()> {
+    async fn drop_interrupted_indexes(&self, conn: &mut Conn, pending: &[i64]) -> Result<()> {
         let Some(sql) = conn.driver().invalid_indexes_sql() else {
             return Ok(());
         };
@@ -139,7 +135,7 @@ impl Run {
 
     /// The error of a failed run; on MySQL it says whether the failing file
     /// was left half-applied (marked unfinished) or not applied at all.
-    pub(super) async fn failed<C: Migrate>(&self, conn: &mut C, e: MigrateError) -> Error {
+    async fn failed<C: Migrate>(&self, conn: &mut C, e: MigrateError) -> Error {
         let MigrateError::ExecuteMigration(source, version) = e else {
             return self.error(e);
         };
@@ -155,7 +151,7 @@ impl Run {
 
     /// What of failed migration `version` stayed applied: only where DDL
     /// commits as it goes can a file be left half applied.
-    pub(super) async fn kept<C: Migrate>(&self, conn: &mut C, version: i64) -> Kept {
+    async fn kept<C: Migrate>(&self, conn: &mut C, version: i64) -> Kept {
         if driver(self.kind).transactional_ddl() {
             let no_tx = self
                 .migrator
@@ -178,7 +174,7 @@ impl Run {
     }
 
     /// Every applied migration must still have its file, unchanged.
-    pub(super) fn check_applied(&self, applied: &[AppliedMigration]) -> Result<()> {
+    fn check_applied(&self, applied: &[AppliedMigration]) -> Result<()> {
         for a in applied {
             let file = self
                 .migrator
@@ -198,7 +194,7 @@ impl Run {
     /// Where in the file the error is, when the driver says (PostgreSQL
     /// gives the character offset into the file's text; the "at line" in its
     /// message is a line of the server's own source code); empty otherwise.
-    pub(super) fn position(&self, version: i64, source: &sqlx::Error) -> String {
+    fn position(&self, version: i64, source: &sqlx::Error) -> String {
         let offset = source
             .as_database_error()
             .and_then(|e| e.try_downcast_ref::<PgDatabaseError>())
